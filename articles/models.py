@@ -1,0 +1,195 @@
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+http_url = URLValidator(schemes=["http", "https"])
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class CanonicalPolicy(models.TextChoices):
+    OURS = "ours", "Our article page"
+    ORIGINAL = "original", "The original release"
+
+
+class Source(models.Model):
+    """A partner wire whose releases the newsroom republishes."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    url = models.URLField("website", max_length=1000, blank=True, validators=[http_url])
+
+    feed_url = models.URLField(max_length=1000, blank=True, validators=[http_url])
+    is_active = models.BooleanField("active", default=True)
+    poll_interval = models.DurationField(default=dt.timedelta(minutes=30))
+    default_status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Status given to new items from this source's feed.",
+    )
+    canonical_policy = models.CharField(
+        max_length=10,
+        choices=CanonicalPolicy.choices,
+        default=CanonicalPolicy.OURS,
+        help_text="Where the articles' canonical link points.",
+    )
+    include_in_sitemaps = models.BooleanField(default=True)
+    feed_etag = models.CharField(max_length=500, blank=True, editable=False)
+    feed_last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    last_polled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_poll_error = models.TextField(blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:source", kwargs={"slug": self.slug})
+
+    @classmethod
+    def unique_slug(cls, name):
+        """Return a slug for `name` that no other source uses yet."""
+        base = (slugify(name) or slugify(name, allow_unicode=True) or "source")[:190]
+        slug, n = base, 1
+        while cls.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag"),
+        ]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles a reader may see: published, and their time has come."""
+        return self.filter(status=Status.PUBLISHED, date__lte=timezone.now())
+
+    def for_listing(self):
+        """What cards and lists show, without the bodies, in a fixed number of queries."""
+        return self.select_related("source").prefetch_related("tags").defer("body")
+
+    def in_month(self, month):
+        """Articles dated in the UTC month starting on the date `month`."""
+        start = dt.datetime(month.year, month.month, 1, tzinfo=dt.UTC)
+        end = (start + dt.timedelta(days=32)).replace(day=1)
+        return self.filter(date__gte=start, date__lt=end)
+
+
+class Article(models.Model):
+    article_id = models.PositiveBigIntegerField(
+        "article ID", unique=True, help_text="The public number in the URL; stable forever."
+    )
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(
+        max_length=255,
+        allow_unicode=True,
+        help_text="Decoration in the URL: old links keep working when it changes.",
+    )
+    date = models.DateTimeField(help_text="Publication time; a future time schedules it.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    summary = models.TextField(blank=True, help_text="The lede on cards and lists.")
+    description = models.TextField(
+        "meta description", blank=True, help_text="For search engines and social cards."
+    )
+    body = models.TextField(blank=True)
+
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
+    )
+    source_link = models.URLField(max_length=1000, blank=True, validators=[http_url])
+    feed_item_id = models.CharField("feed item ID", max_length=500, blank=True)
+    qrcode = models.URLField("imported QR code", max_length=1000, blank=True, validators=[http_url])
+
+    enclosure = models.URLField(
+        "header image URL",
+        max_length=1000,
+        blank=True,
+        validators=[http_url],
+        help_text="The imported header image.",
+    )
+    image = models.ImageField(
+        "header image", upload_to="images/%Y/%m/", blank=True, help_text="Replaces the URL above."
+    )
+    image_alt = models.CharField("alt text", max_length=300, blank=True)
+    image_caption = models.CharField("caption / credit", max_length=300, blank=True)
+    enclosure_error = models.TextField(blank=True, editable=False)
+
+    # Provenance: where the article came from and what the last import wrote.
+    origin = models.CharField(max_length=1000, blank=True, editable=False)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    import_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    tags = TaggableManager(through=TaggedArticle, blank=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-article_id"]
+        get_latest_by = "date"
+        indexes = [
+            models.Index(fields=["status", "-date", "-article_id"], name="article_public_idx"),
+            models.Index(fields=["source", "status", "-date"], name="article_source_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "feed_item_id"],
+                condition=~Q(feed_item_id=""),
+                name="unique_source_feed_item",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "articles:detail",
+            kwargs={"month": self.date, "article_id": self.article_id, "slug": self.slug},
+        )
+
+    @property
+    def is_public(self):
+        return self.status == Status.PUBLISHED and self.date <= timezone.now()
+
+    @property
+    def is_scheduled(self):
+        return self.status == Status.PUBLISHED and self.date > timezone.now()
+
+    @property
+    def image_url(self):
+        """The header image to show: the uploaded file, else the imported URL."""
+        if self.image:
+            return self.image.url
+        return self.enclosure
+
+    def get_full_url(self):
+        return settings.SITE_URL + self.get_absolute_url()

@@ -1,0 +1,45 @@
+import pytest
+
+from articles.sanitize import sanitize_html
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        '<img src="x" onerror="alert(1)">',
+        '<a href="javascript:alert(1)">click</a>',
+        '<a href="JaVaScRiPt&#58;alert(1)">click</a>',
+        '<iframe src="https://evil.example"></iframe>',
+        '<svg onload="alert(1)"><circle r="5"/></svg>',
+        '<p style="background:url(javascript:alert(1))">x</p>',
+        '<object data="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="></object>',
+        '<form action="https://evil.example"><input name="q"></form>',
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mtext></math>",
+        '<img src="data:text/html,<script>alert(1)</script>">',
+        '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    ],
+)
+def test_removes_everything_executable(hostile):
+    clean = sanitize_html(hostile).lower()
+    for marker in ("<script", "onerror", "onload", "javascript:", "<iframe", "<svg", "style=",
+                   "<object", "<form", "<meta", "data:text"):  # fmt: skip
+        assert marker not in clean
+
+
+def test_keeps_editorial_markup():
+    html = (
+        '<p>A <strong>bold</strong> <a href="https://example.com">link</a>.</p>'
+        "<h2>Heading</h2><ul><li>item</li></ul><blockquote><p>quote</p></blockquote>"
+    )
+    clean = sanitize_html(html)
+    assert "<strong>bold</strong>" in clean
+    assert 'href="https://example.com"' in clean
+    assert "<h2>Heading</h2>" in clean
+    assert "<blockquote>" in clean
+
+
+def test_links_get_rel_noopener():
+    assert 'rel="noopener noreferrer nofollow"' in sanitize_html(
+        '<a href="https://x.example">x</a>'
+    )
