@@ -1,4 +1,4 @@
-"""Header images from outside: verify with Pillow, refuse bombs, re-encode so no payload rides along."""
+"""Header images from outside: verified by Pillow, bombs refused, re-encoded without payloads."""
 
 from dataclasses import dataclass
 from io import BytesIO

@@ -1,5 +1,8 @@
 """The one HTML sanitizer: third-party markup passes through here before it is stored."""
 
+import re
+import unicodedata
+
 import nh3
 
 ALLOWED_TAGS = frozenset(
@@ -22,6 +25,25 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+
+
+def _drop_disguised_schemes(tag, attribute, value):
+    """Drop a URL that names a scheme once invisible characters are taken out.
+
+    Browsers read `\u2028javascript:` as a relative link, but a URL that only hides its scheme
+    behind spaces, controls or backticks has no honest use in a press release.
+    """
+    if attribute not in URL_ATTRIBUTES:
+        return value
+    visible = "".join(
+        ch for ch in value if ch != "`" and unicodedata.category(ch)[0] not in {"Z", "C"}
+    ).lower()
+    match = SCHEME_RE.match(visible)
+    if match and match[1] not in URL_SCHEMES:
+        return None
+    return value
 
 
 def sanitize_html(html):
@@ -33,4 +55,5 @@ def sanitize_html(html):
         url_schemes=set(URL_SCHEMES),
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        attribute_filter=_drop_disguised_schemes,
     )

@@ -43,3 +43,21 @@ def test_links_get_rel_noopener():
     assert 'rel="noopener noreferrer nofollow"' in sanitize_html(
         '<a href="https://x.example">x</a>'
     )
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "\u2028javascript:alert(1)",
+        "\xa0javascript:alert(1)",
+        "\x01java\x03script:alert(1)",
+        "`javascript:alert(1)`",
+    ],  # fmt: skip
+)
+def test_drops_urls_that_hide_a_scheme_behind_invisible_characters(href):
+    assert "href" not in sanitize_html(f'<a href="{href}">x</a>')
+
+
+def test_keeps_relative_and_fragment_links():
+    assert 'href="/about"' in sanitize_html('<a href="/about">x</a>')
+    assert 'href="#top"' in sanitize_html('<a href="#top">x</a>')
