@@ -46,7 +46,7 @@ class ImportArticlesTests:
         assert article.enclosure.endswith(".png")
         assert article.origin.endswith("seed-article.txt")
         assert article.imported_at is not None
-        assert "1 created, 0 updated, 0 unchanged, 0 failed" in out
+        assert "1 created, 0 updated, 0 unchanged, 0 in conflict, 0 failed" in out
 
     def test_same_article_again_is_unchanged_then_updated_in_place(self, folder):
         path = folder("a.md", article_file(summary="First."))
@@ -73,7 +73,7 @@ class ImportArticlesTests:
         out, err, error = run_import(folder.path)
         assert isinstance(error, CommandError)
         assert f"{bad}: 'date' is not an RFC 3339 date" in err
-        assert "1 created, 0 updated, 0 unchanged, 1 failed" in out
+        assert "1 created, 0 updated, 0 unchanged, 0 in conflict, 1 failed" in out
         assert list(Article.objects.values_list("article_id", flat=True)) == [1]
 
     def test_nothing_of_a_bad_file_is_written(self, folder):
@@ -161,3 +161,43 @@ class ImportIntoPagesTests(TestCase):
         self.assertContains(response, "overcrowded, companies are looking overseas")
         self.assertContains(response, "InvestorBrandNetwork (IBN)")
         self.assertContains(response, "over 100 companies vying for dominance")
+
+
+@pytest.mark.django_db
+class EditorProtectionTests:
+    def test_an_editors_change_survives_reimport_as_a_conflict(self, folder):
+        path = folder("a.md", article_file(summary="Machine summary."))
+        run_import(path)
+        Article.objects.update(summary="Editor's summary.")
+        path.write_text(article_file(summary="Wire's new summary.", title="New title"))
+        out, _, error = run_import(path)
+        assert error is None
+        assert f"conflict: {path} was edited in the admin" in out
+        assert "1 in conflict" in out
+        article = Article.objects.get()
+        assert (article.summary, article.title) == ("Editor's summary.", "Test headline")
+
+    def test_force_overwrites_the_editor_and_says_so(self, folder):
+        path = folder("a.md", article_file(summary="Machine summary."))
+        run_import(path)
+        Article.objects.update(summary="Editor's summary.")
+        path.write_text(article_file(summary="Wire's new summary."))
+        out, _, _ = run_import(path, force=True)
+        assert "--force: editors' changes were overwritten." in out
+        assert Article.objects.get().summary == "Wire's new summary."
+
+    def test_an_editors_tag_counts_as_an_edit(self, folder):
+        path = folder("a.md", article_file(tags=["energy"]))
+        run_import(path)
+        Article.objects.get().tags.add("editors-pick")
+        path.write_text(article_file(tags=["energy"], summary="Changed upstream."))
+        out, _, _ = run_import(path)
+        assert "1 in conflict" in out
+
+    def test_unedited_article_takes_the_update(self, folder):
+        path = folder("a.md", article_file(summary="One."))
+        run_import(path)
+        path.write_text(article_file(summary="Two."))
+        out, _, _ = run_import(path)
+        assert "1 updated" in out
+        assert Article.objects.get().summary == "Two."

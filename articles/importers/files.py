@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.frontmatter import FrontMatterError, parse_article
+from articles.importers.protection import article_fingerprint, edited_since_import
 from articles.models import Article, Source, Status
 from articles.sanitize import sanitize_html
 
@@ -20,6 +21,7 @@ ARTICLE_SUFFIXES = frozenset({".md", ".txt"})
 CREATED = "created"
 UPDATED = "updated"
 UNCHANGED = "unchanged"
+CONFLICT = "conflict"
 FAILED = "failed"
 
 
@@ -48,7 +50,7 @@ def find_article_files(paths):
             yield path
 
 
-def import_paths(paths, *, dry_run=False, on_result=None):
+def import_paths(paths, *, dry_run=False, force=False, on_result=None):
     """Import every article file under `paths`; one bad file never stops the others."""
     result = ImportResult()
     seen = {}
@@ -60,7 +62,7 @@ def import_paths(paths, *, dry_run=False, on_result=None):
                     f"duplicate article_id {data.article_id}: also in {seen[data.article_id]}"
                 )
             seen[data.article_id] = path
-            outcome = save_article(data, origin=str(path), dry_run=dry_run)
+            outcome = save_article(data, origin=str(path), dry_run=dry_run, force=force)
         except (FrontMatterError, OSError) as exc:
             result.fail(path, str(exc))
             outcome = FAILED
@@ -97,8 +99,12 @@ def article_values(data):
     }
 
 
-def save_article(data, *, origin, dry_run=False):
-    """Create or update the article from `data`; return created, updated or unchanged."""
+def save_article(data, *, origin, dry_run=False, force=False):
+    """Create or update the article from `data`; return the outcome.
+
+    An article an editor changed since its last import is a conflict and stays as the editor left
+    it, unless `force`.
+    """
     with transaction.atomic():
         values = article_values(data)
         article = (
@@ -109,20 +115,25 @@ def save_article(data, *, origin, dry_run=False):
                 article = Article(article_id=data.article_id, **values)
                 article.source = get_source(data.source)
                 stamp_provenance(article, data, origin)
+                article.import_fingerprint = article_fingerprint(article, data.tags)
                 article.save(force_insert=True)
                 article.tags.set(data.tags)
             return CREATED
         changed = [name for name, value in values.items() if getattr(article, name) != value]
         source_changed = (article.source.name if article.source else "") != data.source
-        tags_changed = set(article.tags.names()) != set(data.tags)
+        current_tags = set(article.tags.names())
+        tags_changed = current_tags != set(data.tags)
         if not (changed or source_changed or tags_changed):
             return UNCHANGED
+        if not force and edited_since_import(article, current_tags):
+            return CONFLICT
         if not dry_run:
             for name in changed:
                 setattr(article, name, values[name])
             if source_changed:
                 article.source = get_source(data.source)
             stamp_provenance(article, data, origin)
+            article.import_fingerprint = article_fingerprint(article, data.tags)
             article.save()
             if tags_changed:
                 article.tags.set(data.tags)
