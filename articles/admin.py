@@ -34,10 +34,20 @@ class ArticleAdmin(NewsroomAdmin):
     list_select_related = ["source"]
     search_fields = ["title", "summary", "=article_id"]
     date_hierarchy = "date"
-    readonly_fields = ["origin", "content_hash", "imported_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "origin",
+        "content_hash",
+        "imported_at",
+        "created_at",
+        "updated_at",
+        "enclosure_error",
+    ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "description", "body"]}),
-        ("Header image", {"fields": ["enclosure", "image", "image_alt", "image_caption"]}),
+        (
+            "Header image",
+            {"fields": ["enclosure", "enclosure_error", "image", "image_alt", "image_caption"]},
+        ),
         ("Publishing", {"fields": ["status", "date", "tags"]}),
         (
             "Source and provenance",

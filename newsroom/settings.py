@@ -115,6 +115,13 @@ ARTICLE_FILE_MAX_BYTES = env.int("ARTICLE_FILE_MAX_BYTES", default=5 * 1024 * 10
 IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 
+# Partner feeds and their header images are fetched over HTTP(S) within these limits. Enclosure
+# URLs come from outside: hosts on private or loopback addresses are refused unless allowed.
+FEED_MAX_BYTES = env.int("FEED_MAX_BYTES", default=5 * 1024 * 1024)
+FETCH_TIMEOUT = env.float("FETCH_TIMEOUT", default=20.0)
+FETCH_MAX_REDIRECTS = env.int("FETCH_MAX_REDIRECTS", default=5)
+FETCH_ALLOW_PRIVATE_HOSTS = env.bool("FETCH_ALLOW_PRIVATE_HOSTS", default=False)
+
 ARTICLES_PER_PAGE = 20
 
 LOGGING = {

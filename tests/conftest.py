@@ -22,3 +22,13 @@ def require(available, reason):
 @pytest.fixture
 def seed_file():
     return DATA / "seed-article.txt"
+
+
+@pytest.fixture
+def local_server(settings):
+    """A real HTTP server on 127.0.0.1 (see tests/httpserver.py); fetching from it is allowed."""
+    from tests.httpserver import LocalServer
+
+    settings.FETCH_ALLOW_PRIVATE_HOSTS = True
+    with LocalServer() as server:
+        yield server

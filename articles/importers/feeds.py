@@ -1,0 +1,289 @@
+"""Import partner feeds: one transaction per item, idempotent per (source, feed_item_id).
+
+A feed item the source already gave us is compared with what its last import wrote: the same item
+is unchanged and nothing is written; a changed one updates the article unless an editor changed it
+since (a conflict, left as the editor made it). Each import or poll is recorded as an `ImportRun`.
+"""
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+
+from articles.feeditems import FeedError, parse_feed
+from articles.fetch import Fetched, FetchError, fetch
+from articles.importers.files import CONFLICT, CREATED, FAILED, UNCHANGED, UPDATED
+from articles.importers.protection import article_fingerprint, edited_since_import
+from articles.models import Article, ImportRun, Source
+
+logger = logging.getLogger(__name__)
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.1"
+)
+SAVE_ATTEMPTS = 3
+POLL_ERROR_MAX_LENGTH = 5000
+
+
+@dataclass
+class FeedResult:
+    location: str
+    source: Source | None = None
+    counts: Counter = field(default_factory=Counter)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # items skipped, with reasons
+    problems: list[str] = field(default_factory=list)  # about the feed; good items still count
+    error: str = ""  # the feed as a whole could not be read
+    not_modified: bool = False
+
+    @property
+    def ok(self):
+        return not (self.error or self.failures)
+
+    def report(self):
+        """Everything that went wrong, one line each: for `Source.last_poll_error`."""
+        lines = [self.error, *self.problems, *(f"{item}: {why}" for item, why in self.failures)]
+        return "\n".join(line for line in lines if line)[:POLL_ERROR_MAX_LENGTH]
+
+
+def is_url(location):
+    return "://" in location
+
+
+def sources_due(now=None):
+    """Active sources with a feed whose polling interval has passed (or never polled)."""
+    now = now or timezone.now()
+    return (
+        Source.objects.filter(is_active=True)
+        .exclude(feed_url="")
+        .alias(due_at=F("last_polled_at") + F("poll_interval"))
+        .filter(Q(last_polled_at__isnull=True) | Q(due_at__lte=now))
+    )
+
+
+def poll_source(source, *, started_by="", on_result=None):
+    """Fetch the source's feed conditionally and import it: an unchanged feed costs one 304."""
+    return import_feed(
+        source.feed_url, source=source, conditional=True, started_by=started_by, on_result=on_result
+    )
+
+
+def import_feed(
+    location,
+    *,
+    source=None,
+    source_name="",
+    conditional=False,
+    dry_run=False,
+    started_by="",
+    on_result=None,
+):
+    """Import the feed at `location` (an http(s) URL or a file) into `source`.
+
+    Without a source, the one named `source_name`, else the one polling this URL, else one named
+    after the feed's title is used (created if need be). Return a `FeedResult`; never raise for
+    what the feed or the network did.
+    """
+    result = FeedResult(location, source=source)
+    run = ImportRun.objects.create(
+        kind=ImportRun.Kind.FEED,
+        paths=[location],
+        source=source,
+        dry_run=dry_run,
+        started_by=started_by,
+    )
+    fetched = None
+    try:
+        fetched = load_feed(location, source if conditional else None)
+        if fetched.not_modified:
+            result.not_modified = True
+        else:
+            parsed = parse_feed(fetched.content, url=fetched.url, response_headers=fetched.headers)
+            result.source = source or find_source(source_name, location, parsed.title, dry_run)
+            result.problems.extend(parsed.problems)
+            result.failures.extend(parsed.failures)
+            result.counts[FAILED] += len(parsed.failures)
+            for item in parsed.items:
+                outcome = save_item(item, result, run, dry_run=dry_run)
+                if on_result:
+                    on_result(item.feed_item_id, outcome)
+    except (FetchError, FeedError, OSError) as exc:
+        result.error = str(exc)
+    record_run(run, result)
+    if not dry_run and result.source and result.source.pk:
+        record_poll(result, fetched)
+    return result
+
+
+def load_feed(location, source=None):
+    """The feed's bytes from a URL (conditionally for a `source`) or a file, within the size cap."""
+    if is_url(location):
+        return fetch(
+            location,
+            etag=source.feed_etag if source else "",
+            last_modified=source.feed_last_modified if source else "",
+            accept=FEED_ACCEPT,
+        )
+    path = Path(location)
+    if path.is_dir():
+        raise FeedError(f"{location} is a directory, not a feed file")
+    if path.stat().st_size > settings.FEED_MAX_BYTES:
+        raise FeedError(f"the file is over the limit of {settings.FEED_MAX_BYTES:,} bytes")
+    return Fetched(url="", status=200, content=path.read_bytes())
+
+
+def find_source(name, location, feed_title, dry_run):
+    """The source named `name`, else the one polling `location`, else one named after the feed."""
+    source = None
+    if name:
+        source = Source.objects.filter(name=name).first()
+    elif is_url(location):
+        source = Source.objects.filter(feed_url=location).first()
+    if source:
+        return source
+    name = name or feed_title[:200].strip()
+    if not name:
+        raise FeedError("the feed has no title to name its source: name one with --source")
+    source = Source.objects.filter(name=name).first() or Source(
+        name=name, slug=Source.unique_slug(name), feed_url=location if is_url(location) else ""
+    )
+    if source.pk is None and not dry_run:
+        source.save()
+    return source
+
+
+def save_item(item, result, run, *, dry_run=False):
+    """Create or update the article for one feed item; count and return the outcome."""
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                outcome = _save_item(item, result.source, result.location, dry_run)
+            break
+        except IntegrityError:
+            # Another poller took the same article_id or created the same item: look again.
+            if attempt < SAVE_ATTEMPTS:
+                continue
+            outcome = _fail(result, item, "could not be saved: it kept colliding with another")
+        except DatabaseError as exc:
+            outcome = _fail(result, item, f"could not be saved: {exc}")
+            break
+    result.counts[outcome] += 1
+    return outcome
+
+
+def _fail(result, item, reason):
+    logger.warning("feed item %s in %s: %s", item.feed_item_id, result.location, reason)
+    result.failures.append((item.feed_item_id, reason))
+    return FAILED
+
+
+def item_values(item):
+    """The article fields a feed item sets; a missing date leaves the article's date alone."""
+    values = {
+        "title": item.title,
+        "slug": item.slug,
+        "summary": item.summary,
+        "body": item.body,
+        "source_link": item.source_link,
+        "enclosure": item.enclosure,
+    }
+    if item.date is not None:
+        values["date"] = item.date
+    return values
+
+
+def _save_item(item, source, origin, dry_run):
+    article = None
+    if source.pk is not None:
+        article = (
+            Article.objects.select_for_update()
+            .filter(source=source, feed_item_id=item.feed_item_id)
+            .first()
+        )
+    if article is None:
+        if not dry_run:
+            _create(item, source, origin)
+        return CREATED
+    if article.content_hash == item.content_hash:
+        return UNCHANGED  # the feed says what it said last time, whatever editors did since
+    values = item_values(item)
+    changed = [name for name, value in values.items() if getattr(article, name) != value]
+    current_tags = set(article.tags.names())
+    tags_changed = current_tags != set(item.tags)
+    if not (changed or tags_changed):
+        return UNCHANGED
+    if edited_since_import(article, current_tags):
+        return CONFLICT
+    if not dry_run:
+        for name in changed:
+            setattr(article, name, values[name])
+        if "enclosure" in changed:
+            # The header image came from the old enclosure: fetch_enclosures gets the new one.
+            article.image = ""
+            article.enclosure_error = ""
+        _stamp(article, item, origin)
+        article.save()
+        if tags_changed:
+            article.tags.set(item.tags)
+    return UPDATED
+
+
+def _create(item, source, origin):
+    values = item_values(item)
+    values.setdefault("date", timezone.now())
+    article = Article(
+        article_id=next_article_id(),
+        source=source,
+        feed_item_id=item.feed_item_id,
+        status=source.default_status,
+        **values,
+    )
+    _stamp(article, item, origin)
+    article.save(force_insert=True)
+    article.tags.set(item.tags)
+
+
+def next_article_id():
+    """One past the highest article_id: unique thanks to the constraint and a retry on collision."""
+    return (Article.objects.aggregate(highest=Max("article_id"))["highest"] or 0) + 1
+
+
+def _stamp(article, item, origin):
+    article.origin = origin
+    article.content_hash = item.content_hash
+    article.imported_at = timezone.now()
+    article.import_fingerprint = article_fingerprint(article, item.tags)
+
+
+def record_run(run, result):
+    run.source = result.source if result.source and result.source.pk else None
+    run.finished_at = timezone.now()
+    run.created = result.counts[CREATED]
+    run.updated = result.counts[UPDATED]
+    run.unchanged = result.counts[UNCHANGED]
+    run.conflicts = result.counts[CONFLICT]
+    run.failed = result.counts[FAILED]
+    run.failures = [{"path": result.location, "reason": problem} for problem in result.problems]
+    run.failures += [{"path": item, "reason": reason} for item, reason in result.failures]
+    run.error = result.error
+    run.save()
+
+
+def record_poll(result, fetched):
+    """Note the poll on the source; keep the validators only of a feed that was read."""
+    changes = {"last_polled_at": timezone.now(), "last_poll_error": result.report()}
+    if (
+        fetched
+        and fetched.status == 200
+        and not result.error
+        and result.location == (result.source.feed_url)
+    ):
+        changes.update(feed_etag=fetched.etag[:500], feed_last_modified=fetched.last_modified[:100])
+    Source.objects.filter(pk=result.source.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(result.source, name, value)
