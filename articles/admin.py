@@ -1,9 +1,22 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.html import format_html
 
-from articles.forms import ArticleAdminForm
-from articles.models import Article, Source
+from articles import revisions, workflow
+from articles.changelist import (
+    ArticleChangeList,
+    AttentionFilter,
+    EstimatedCountPaginator,
+    PublicationFilter,
+)
+from articles.forms import ArticleActionForm, ArticleAdminForm
+from articles.models import Article, Revision, Source, Status
 
 
 class NewsroomAdmin(admin.ModelAdmin):
@@ -29,29 +42,59 @@ class SourceAdmin(NewsroomAdmin):
 @admin.register(Article)
 class ArticleAdmin(NewsroomAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "article_id", "source", "date", "status", "tag_list"]
-    list_filter = ["status", "source", ("date", admin.DateFieldListFilter)]
+    action_form = ArticleActionForm
+    actions = ["publish", "unpublish", "add_tag"]
+    list_display = [
+        "thumbnail",
+        "title",
+        "article_id",
+        "source",
+        "date",
+        "publication",
+        "tag_list",
+    ]
+    list_display_links = ["title"]
+    list_filter = [
+        PublicationFilter,
+        AttentionFilter,
+        "source",
+        ("date", admin.DateFieldListFilter),
+    ]
     list_select_related = ["source"]
+    list_per_page = 50
+    # At archive scale: no second, unfiltered COUNT(*) and no estimate-free page count.
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     search_fields = ["title", "summary", "=article_id"]
-    date_hierarchy = "date"
     readonly_fields = [
+        "image_preview",
+        "enclosure_error",
         "origin",
         "content_hash",
         "imported_at",
         "created_at",
         "updated_at",
-        "enclosure_error",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "description", "body"]}),
+        ("Content", {"fields": ["title", "slug", "summary", "description", "body"]}),
         (
             "Header image",
-            {"fields": ["enclosure", "enclosure_error", "image", "image_alt", "image_caption"]},
+            {
+                "fields": [
+                    "image_preview",
+                    "image",
+                    "image_alt",
+                    "image_caption",
+                    "enclosure",
+                    "enclosure_error",
+                ]
+            },
         ),
         ("Publishing", {"fields": ["status", "date", "tags"]}),
         (
             "Source and provenance",
             {
+                "classes": ["collapse"],
                 "fields": [
                     "source",
                     "source_link",
@@ -63,7 +106,7 @@ class ArticleAdmin(NewsroomAdmin):
                     "imported_at",
                     "created_at",
                     "updated_at",
-                ]
+                ],
             },
         ),
     ]
@@ -71,6 +114,132 @@ class ArticleAdmin(NewsroomAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
 
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
+
+    def get_urls(self):
+        restore = path(
+            "<path:object_id>/restore/",
+            self.admin_site.admin_view(self.restore_view),
+            name="articles_article_restore",
+        )
+        return [restore, *super().get_urls()]
+
+    @admin.display(description="")
+    def thumbnail(self, article):
+        renditions = article.renditions
+        if not renditions:
+            return ""
+        image = renditions.thumbnail
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="" class="list-thumbnail">',
+            image.url,
+            image.width // 2,
+            image.height // 2,
+        )
+
+    @admin.display(description="status", ordering="status")
+    def publication(self, article):
+        return "Scheduled" if article.is_scheduled else article.get_status_display()
+
     @admin.display(description="tags")
     def tag_list(self, article):
         return ", ".join(sorted(tag.name for tag in article.tags.all()))
+
+    @admin.display(description="preview")
+    def image_preview(self, article):
+        renditions = article.renditions
+        if renditions:
+            image = renditions.webp[0]
+            return format_html(
+                '<img src="{}" width="{}" height="{}" alt="" class="image-preview">',
+                image.url,
+                image.width,
+                image.height,
+            )
+        if article.image_url:
+            return format_html('<img src="{}" alt="" class="image-preview">', article.image_url)
+        return "No header image yet."
+
+    def save_model(self, request, obj, form, change):
+        before = Article.objects.get(pk=obj.pk) if change else None
+        form.revision_before = revisions.snapshot(before) if before else {}
+        super().save_model(request, obj, form, change)
+        for warning in form.length_warnings():
+            messages.warning(request, warning)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        changes = revisions.diff(form.revision_before, revisions.snapshot(article))
+        revisions.record(article, changes, user=request.user, origin=revisions.Origin.ADMIN)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["revisions"] = revisions.history(obj)
+            context["restorable"] = revisions.RESTORABLE_FIELDS
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def restore_view(self, request, object_id):
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No article with that id.")
+        if request.method != "POST" or not self.has_change_permission(request, article):
+            raise PermissionDenied
+        try:
+            revision_id, field, side = request.POST["restore"].split(":")
+            revision = article.revisions.get(pk=int(revision_id))
+            if side not in {"old", "new"}:
+                raise ValueError(side)
+        except (KeyError, ValueError, Revision.DoesNotExist):
+            return HttpResponseBadRequest("Choose a revision and a field to restore.")
+        try:
+            restored = revisions.restore(revision, field, side=side, user=request.user)
+        except revisions.RestoreError as exc:
+            messages.error(request, str(exc))
+        else:
+            label = Article._meta.get_field(field).verbose_name
+            if restored:
+                messages.success(request, f"The {label} was restored.")
+            else:
+                messages.info(request, f"The {label} already had that value.")
+        return redirect("admin:articles_article_change", article.pk)
+
+    @admin.action(description="Publish selected articles", permissions=["change"])
+    def publish(self, request, queryset):
+        outcome = workflow.set_status(queryset, Status.PUBLISHED, user=request.user)
+        if outcome.refused:
+            titles = ", ".join(f"“{a.title}”" for a in outcome.refused[:5])
+            more = len(outcome.refused) - 5
+            self.message_user(
+                request,
+                f"Not published, their header image needs alt text first: {titles}"
+                + (f" and {more} more." if more > 0 else "."),
+                messages.ERROR,
+            )
+        scheduled = sum(1 for a in outcome.changed if a.is_scheduled)
+        if outcome.changed:
+            self.message_user(
+                request,
+                f"Published {len(outcome.changed)} article(s)"
+                + (f", {scheduled} of them scheduled for later." if scheduled else "."),
+                messages.SUCCESS,
+            )
+
+    @admin.action(description="Unpublish selected articles", permissions=["change"])
+    def unpublish(self, request, queryset):
+        outcome = workflow.set_status(queryset, Status.DRAFT, user=request.user)
+        self.message_user(
+            request, f"{len(outcome.changed)} article(s) back to draft.", messages.SUCCESS
+        )
+
+    @admin.action(description="Add tag to selected articles", permissions=["change"])
+    def add_tag(self, request, queryset):
+        try:
+            tag, tagged = workflow.add_tag(queryset, request.POST.get("tag", ""), user=request.user)
+        except ValueError:
+            self.message_user(request, "Type the tag to add next to the action.", messages.ERROR)
+            return
+        self.message_user(
+            request, f"Tagged {len(tagged)} article(s) “{tag.name}”.", messages.SUCCESS
+        )

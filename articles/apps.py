@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Newsroom"
+
+    def ready(self):
+        from articles import renditions
+
+        # Renditions follow the header image on every save and delete, whoever makes it.
+        post_save.connect(renditions.on_article_saved, sender="articles.Article")
+        post_delete.connect(renditions.on_article_deleted, sender="articles.Article")

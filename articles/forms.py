@@ -1,38 +1,59 @@
+from pathlib import PurePath
+
 from django import forms
 from django.conf import settings
+from django.contrib.admin.helpers import ActionForm
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
-from PIL import Image
 
+from articles import images
 from articles.models import Article
+from articles.sanitize import sanitize_html
 
-IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# Recommended lengths, shown by the live counters; going over is a warning, never a block.
+SUMMARY_MAX = 250
+DESCRIPTION_MIN, DESCRIPTION_MAX = 50, 160
+EXTENSIONS = {"JPEG": {".jpg", ".jpeg"}, "PNG": {".png"}, "WEBP": {".webp"}, "GIF": {".gif"}}
 
 
-def validate_image_upload(upload):
-    """Refuse anything but a real, reasonably sized JPEG, PNG, WebP or GIF image."""
-    if upload.size > settings.IMAGE_UPLOAD_MAX_BYTES:
-        raise forms.ValidationError(
-            f"The image is {upload.size / 1e6:.1f} MB; the limit is "
-            f"{settings.IMAGE_UPLOAD_MAX_BYTES / 1e6:.0f} MB."
-        )
-    upload.seek(0)
-    try:
-        with Image.open(upload) as image:
-            if image.format not in IMAGE_FORMATS:
-                raise forms.ValidationError(
-                    f"{image.format} images are not accepted: use JPEG, PNG, WebP or GIF."
-                )
-            width, height = image.size
-            if width * height > settings.IMAGE_MAX_PIXELS:
-                raise forms.ValidationError(
-                    f"The image is {width}×{height} pixels, over the limit of "
-                    f"{settings.IMAGE_MAX_PIXELS / 1e6:.0f} megapixels."
-                )
-            image.verify()
-    except (OSError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise forms.ValidationError(f"This file is not a readable image ({exc}).") from None
-    finally:
-        upload.seek(0)
+class HeaderImageField(forms.FileField):
+    """An uploaded header image, verified by Pillow and replaced by its clean re-encoding."""
+
+    def to_python(self, data):
+        upload = super().to_python(data)
+        if upload is None:
+            return None
+        extension = PurePath(upload.name).suffix.lower()
+        if extension not in set().union(*EXTENSIONS.values()):
+            raise forms.ValidationError(
+                f"“{upload.name}” is not a JPEG, PNG, WebP or GIF file name.", code="extension"
+            )
+        if upload.size > settings.IMAGE_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The image is {upload.size / 1e6:.1f} MB; the limit is "
+                f"{settings.IMAGE_UPLOAD_MAX_BYTES / 1e6:.0f} MB.",
+                code="size",
+            )
+        try:
+            clean = images.clean_image(upload.read())
+        except images.ImageError as exc:
+            raise forms.ValidationError(f"This file can’t be used: {exc}.", code="image") from None
+        if extension not in EXTENSIONS[clean.format]:
+            raise forms.ValidationError(
+                f"“{upload.name}” is named {extension} but is a {clean.format} image: "
+                f"rename it with .{clean.extension}.",
+                code="extension",
+            )
+        name = f"{PurePath(upload.name).stem}.{clean.extension}"
+        return SimpleUploadedFile(name, clean.data, clean.content_type)
+
+
+def counted(rows, maximum, minimum=None):
+    """A textarea the admin's counter script annotates with its length and the recommendation."""
+    attrs = {"rows": rows, "data-counter-max": maximum}
+    if minimum:
+        attrs["data-counter-min"] = minimum
+    return forms.Textarea(attrs=attrs)
 
 
 def https_urls(db_field, **kwargs):
@@ -65,18 +86,42 @@ class ArticleAdminForm(forms.ModelForm):
             "feed_item_id",
             "qrcode",
         ]
+        field_classes = {"image": HeaderImageField}
         widgets = {
-            "summary": forms.Textarea(attrs={"rows": 3}),
-            "description": forms.Textarea(attrs={"rows": 2}),
+            "summary": counted(3, SUMMARY_MAX),
+            "description": counted(2, DESCRIPTION_MAX, DESCRIPTION_MIN),
+            "body": forms.Textarea(attrs={"rows": 16, "class": "vLargeTextField html-source"}),
         }
 
-    def clean_image(self):
-        image = self.cleaned_data.get("image")
-        if image and hasattr(image, "content_type"):  # a new upload, not the stored file
-            validate_image_upload(image)
-        return image
+    class Media:
+        js = ["js/admin-counters.js"]
+        css = {"all": ["css/admin.css"]}
 
     def clean_body(self):
-        from articles.sanitize import sanitize_html
-
         return sanitize_html(self.cleaned_data["body"])
+
+    def length_warnings(self):
+        """What the editor should know about the saved lengths; nothing here blocks a save."""
+        summary = self.cleaned_data.get("summary", "")
+        description = self.cleaned_data.get("description", "")
+        warnings = []
+        if len(summary) > SUMMARY_MAX:
+            warnings.append(
+                f"The summary is {len(summary)} characters: a lede reads best under {SUMMARY_MAX}."
+            )
+        if description and not DESCRIPTION_MIN <= len(description) <= DESCRIPTION_MAX:
+            warnings.append(
+                f"The meta description is {len(description)} characters: search engines show "
+                f"{DESCRIPTION_MIN}–{DESCRIPTION_MAX}."
+            )
+        return warnings
+
+
+class ArticleActionForm(ActionForm):
+    """The changelist's action bar, with the tag the "add tag" action applies."""
+
+    tag = forms.CharField(
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "tag for “Add tag”", "size": 18}),
+    )

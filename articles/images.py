@@ -57,7 +57,9 @@ def clean_image(data, *, max_bytes=None, max_pixels=None):
         raise
     except Image.DecompressionBombError as exc:
         raise ImageError(f"image is a decompression bomb: {exc}") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except UnidentifiedImageError:
+        raise ImageError("not a readable image: no JPEG, PNG, WebP or GIF data") from None
+    except (OSError, SyntaxError, ValueError) as exc:
         raise ImageError(f"not a readable image: {exc}") from None
 
 

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
@@ -84,6 +85,10 @@ class TaggedArticle(TaggedItemBase):
         ]
 
 
+# A header image, uploaded or imported, that nobody has described yet.
+MISSING_ALT_TEXT = (Q(image__gt="") | Q(enclosure__gt="")) & Q(image_alt="")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles a reader may see: published, and their time has come."""
@@ -92,6 +97,10 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """What cards and lists show, without the bodies, in a fixed number of queries."""
         return self.select_related("source").prefetch_related("tags").defer("body")
+
+    def missing_alt_text(self):
+        """Articles with a header image (uploaded or imported) but no alt text."""
+        return self.filter(MISSING_ALT_TEXT)
 
     def in_month(self, month):
         """Articles dated in the UTC month starting on the date `month`."""
@@ -138,6 +147,9 @@ class Article(models.Model):
     image_alt = models.CharField("alt text", max_length=300, blank=True)
     image_caption = models.CharField("caption / credit", max_length=300, blank=True)
     enclosure_error = models.TextField(blank=True, editable=False)
+    image_renditions = models.JSONField(
+        default=dict, blank=True, editable=False, help_text="Kept by articles.renditions."
+    )
 
     # Provenance: where the article came from and what the last import wrote.
     origin = models.CharField(max_length=1000, blank=True, editable=False)
@@ -183,6 +195,19 @@ class Article(models.Model):
     @property
     def is_scheduled(self):
         return self.status == Status.PUBLISHED and self.date > timezone.now()
+
+    def clean(self):
+        if self.status == Status.PUBLISHED and self.image_url and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": "Describe the header image before publishing: alt text is required."}
+            )
+
+    @property
+    def renditions(self):
+        """The uploaded header image's renditions (see articles.renditions), or None."""
+        from articles.renditions import for_article
+
+        return for_article(self)
 
     @property
     def image_url(self):

@@ -1,11 +1,19 @@
 import datetime as dt
 
 from django.contrib.auth.models import User
+from django.core.files.storage import default_storage
 from django.test import TestCase, override_settings
 
-from articles.models import Article
+from articles.models import Article, Revision, Status
 from tests.factories import make_article, make_source
-from tests.images import image_bytes, upload
+from tests.images import (
+    animated_gif,
+    image_bytes,
+    jpeg_with_orientation,
+    png_claiming_size,
+    reopen,
+    upload,
+)
 
 
 def form_data(article, **changes):
@@ -21,7 +29,7 @@ def form_data(article, **changes):
         "status": article.status,
         "date_0": article.date.strftime("%Y-%m-%d"),
         "date_1": article.date.strftime("%H:%M:%S"),
-        "tags": ", ".join(article.tags.names()),
+        "tags": ", ".join(article.tags.names()) if article.pk else "",
         "source": article.source_id or "",
         "source_link": article.source_link,
         "article_id": article.article_id,
@@ -32,7 +40,7 @@ def form_data(article, **changes):
     return data
 
 
-class ArticleAdminTests(TestCase):
+class AdminTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.user = User.objects.create_superuser("boss", "boss@example.com", "pw")
@@ -47,58 +55,216 @@ class ArticleAdminTests(TestCase):
         self.client.force_login(self.user)
         self.url = f"/admin/articles/article/{self.article.pk}/change/"
 
-    def test_changelist_lists_articles_with_filters_and_search(self):
-        response = self.client.get("/admin/articles/article/?q=Imported")
-        self.assertContains(response, "Imported release")
-        self.assertContains(response, "energy")
-        self.assertContains(response, "By status")
+    def post(self, **changes):
+        return self.client.post(self.url, form_data(self.article, **changes))
+
+
+class ArticleFormTests(AdminTestCase):
+    def test_form_is_in_the_four_fieldsets_with_counters_and_no_inline_script(self):
+        response = self.client.get(self.url)
+        for heading in ["Content", "Header image", "Publishing", "Source and provenance"]:
+            self.assertContains(response, f'class="fieldset-heading">{heading}</h2>')
+        self.assertContains(response, 'data-counter-max="250"')
+        self.assertContains(response, 'data-counter-max="160" data-counter-min="50"')
+        self.assertContains(response, '<script src="/static/js/admin-counters.js"></script>')
+        html = response.content.decode()
+        assert "<script>" not in html  # every script has a src: a strict CSP can forbid inline
 
     def test_editor_changes_summary_and_description(self):
-        response = self.client.post(
-            self.url, form_data(self.article, summary="Sharper lede.", description="Meta.")
-        )
+        description = "A meta description long enough for a search result snippet, and clear."
+        response = self.post(summary="Sharper lede.", description=description)
         self.assertRedirects(response, "/admin/articles/article/")
         self.article.refresh_from_db()
         assert self.article.summary == "Sharper lede."
-        assert self.article.description == "Meta."
+        assert self.article.description == description
         assert list(self.article.tags.names()) == ["energy"]
 
-    def test_editor_uploads_a_header_image(self):
-        response = self.client.post(self.url, form_data(self.article, image=upload()))
+    def test_long_description_and_summary_warn_but_save(self):
+        response = self.post(summary="x" * 300, description="y" * 200)
         self.assertRedirects(response, "/admin/articles/article/")
         self.article.refresh_from_db()
-        assert self.article.image.name.endswith(".png")
-        assert self.article.image_url == self.article.image.url
-
-    def test_a_non_image_upload_is_a_form_error(self):
-        fake = upload("header.png", b"<html><script>alert(1)</script></html>")
-        response = self.client.post(self.url, form_data(self.article, image=fake))
-        assert response.status_code == 200
-        self.assertContains(response, "Upload a valid image")
-        self.article.refresh_from_db()
-        assert not self.article.image
-
-    @override_settings(IMAGE_MAX_PIXELS=100)
-    def test_an_image_over_the_pixel_limit_is_refused(self):
-        response = self.client.post(
-            self.url, form_data(self.article, image=upload(content=image_bytes(size=(20, 20))))
-        )
-        self.assertContains(response, "over the limit")
+        assert self.article.description == "y" * 200
+        messages = [str(m) for m in response.wsgi_request._messages]
+        assert "The summary is 300 characters: a lede reads best under 250." in messages
+        assert "The meta description is 200 characters: search engines show 50–160." in messages
 
     def test_body_is_sanitized_on_save(self):
-        self.client.post(
-            self.url, form_data(self.article, body='<p onclick="x()">ok</p><script>bad()</script>')
-        )
+        self.post(body='<p onclick="x()">ok</p><script>bad()</script>')
         self.article.refresh_from_db()
         assert self.article.body == "<p>ok</p>"
 
-    def test_view_on_site_links_to_the_article(self):
-        response = self.client.get(self.url)
-        self.assertContains(response, "View on site")
+    def test_slug_is_editable_and_the_old_url_still_leads_to_the_article(self):
+        old_url = self.article.get_absolute_url()
+        self.post(slug="a-better-slug")
+        self.article.refresh_from_db()
+        assert self.article.slug == "a-better-slug"
+        self.client.logout()
+        response = self.client.get(old_url)
+        self.assertRedirects(response, self.article.get_absolute_url(), status_code=301)
+        assert self.article.get_absolute_url().endswith(f"/{self.article.article_id}-a-better-slug")
 
     def test_http_only_urls(self):
-        response = self.client.post(
-            self.url, form_data(self.article, enclosure="ftp://example.com/header.png")
-        )
+        response = self.post(enclosure="ftp://example.com/header.png")
         self.assertContains(response, "Enter a valid URL.")
         assert Article.objects.get(pk=self.article.pk).enclosure == ""
+
+    def test_view_on_site_for_published_and_preview_for_drafts(self):
+        response = self.client.get(self.url)
+        self.assertContains(response, "View on site")
+        self.assertNotContains(response, ">Preview</a>")
+        draft = make_article(status=Status.DRAFT)
+        response = self.client.get(f"/admin/articles/article/{draft.pk}/change/")
+        self.assertContains(response, f'<a href="{draft.get_absolute_url()}" class="viewsitelink">')
+        preview = self.client.get(draft.get_absolute_url())
+        self.assertContains(preview, "Not published.")
+        self.assertContains(preview, 'content="noindex, nofollow"')
+
+
+class HeaderImageUploadTests(AdminTestCase):
+    def saved_image(self, content, name="header.png", **changes):
+        changes.setdefault("image_alt", "A teal square.")
+        response = self.post(image=upload(name, content), **changes)
+        self.assertRedirects(response, "/admin/articles/article/")
+        self.article.refresh_from_db()
+        with default_storage.open(self.article.image.name) as f:
+            return reopen(f.read())
+
+    def refused(self, content, name="header.png", message=""):
+        response = self.post(image=upload(name, content), image_alt="Alt.")
+        assert response.status_code == 200
+        self.assertContains(response, message)
+        self.article.refresh_from_db()
+        assert not self.article.image
+        return response
+
+    def test_an_upload_is_re_encoded_with_renditions_and_a_preview(self):
+        self.saved_image(image_bytes("PNG", size=(640, 480)) + b"<script>x</script>")
+        assert self.article.image.name.endswith(".png")
+        with default_storage.open(self.article.image.name) as f:
+            assert b"<script>" not in f.read()
+        assert self.article.renditions.webp[-1].width == 640
+        response = self.client.get(self.url)
+        self.assertContains(response, 'class="image-preview"')
+        self.assertContains(response, self.article.renditions.webp[0].url)
+
+    def test_a_non_image_is_a_form_error(self):
+        self.refused(b"<html><script>alert(1)</script></html>", message="no JPEG, PNG, WebP or GIF")
+
+    def test_a_jpeg_named_png_is_refused(self):
+        self.refused(image_bytes("JPEG"), "photo.png", "is named .png but is a JPEG image")
+
+    def test_other_extensions_are_refused(self):
+        self.refused(image_bytes("PNG"), "vector.svg", "is not a JPEG, PNG, WebP or GIF file name")
+
+    def test_other_formats_are_refused(self):
+        self.refused(image_bytes("BMP"), "old.gif", "BMP images are not accepted")
+
+    @override_settings(IMAGE_UPLOAD_MAX_BYTES=1000)
+    def test_an_oversized_file_is_refused(self):
+        self.refused(image_bytes("PNG") + bytes(2000), message="MB; the limit is")
+
+    def test_a_decompression_bomb_is_refused(self):
+        self.refused(png_claiming_size(30_000, 30_000), message="decompression bomb")
+
+    def test_an_image_over_the_pixel_limit_is_refused(self):
+        self.refused(png_claiming_size(8_000, 6_000), message="over the limit of 40,000,000")
+
+    def test_an_animated_gif_keeps_its_first_frame(self):
+        image = self.saved_image(animated_gif(), "anim.gif")
+        assert image.format == "GIF"
+        assert getattr(image, "n_frames", 1) == 1
+
+    def test_a_cmyk_jpeg_is_stored_as_rgb(self):
+        image = self.saved_image(image_bytes("JPEG", mode="CMYK"), "print.jpg")
+        assert image.mode == "RGB"
+
+    def test_exif_orientation_is_applied_and_metadata_dropped(self):
+        image = self.saved_image(jpeg_with_orientation((64, 48)), "phone.jpeg")
+        assert image.size == (48, 64)
+        assert image.getexif().get(0x0112) is None
+        with default_storage.open(self.article.image.name) as f:
+            assert b"camera secrets" not in f.read()
+
+    def test_publishing_with_an_image_requires_alt_text(self):
+        response = self.post(image=upload(), image_alt="")
+        self.assertContains(response, "alt text is required")
+        self.article.refresh_from_db()
+        assert not self.article.image
+
+    def test_an_imported_image_url_requires_alt_text_too(self):
+        response = self.post(enclosure="https://example.com/header.jpg", image_alt=" ")
+        self.assertContains(response, "alt text is required")
+
+    def test_a_draft_may_have_an_image_without_alt_text(self):
+        self.saved_image(image_bytes(), status=Status.DRAFT, image_alt="")
+        assert self.article.status == Status.DRAFT
+        assert self.article.image
+
+
+class HistoryTests(AdminTestCase):
+    def test_every_save_is_kept_with_who_and_what(self):
+        self.post(summary="Sharper lede.", tags="energy, solar")
+        revision = self.article.revisions.get()
+        assert revision.user == self.user
+        assert revision.origin == Revision.Origin.ADMIN
+        assert revision.changes == {
+            "summary": [f"Summary of article {self.article.article_id}.", "Sharper lede."],
+            "tags": [["energy"], ["energy", "solar"]],
+        }
+
+    def test_a_save_without_changes_keeps_no_revision(self):
+        self.post()
+        assert not self.article.revisions.exists()
+
+    def test_adding_an_article_keeps_its_first_values(self):
+        new = Article(title="Fresh", slug="fresh", article_id=77, date=self.article.date)
+        response = self.client.post(
+            "/admin/articles/article/add/", form_data(new, status=Status.DRAFT)
+        )
+        self.assertRedirects(response, "/admin/articles/article/")
+        changes = Article.objects.get(article_id=77).revisions.get().changes
+        assert changes["title"] == [None, "Fresh"]
+
+    def test_the_form_shows_the_history_and_restores_a_summary(self):
+        original = self.article.summary
+        self.post(summary="Worse lede.")
+        revision = self.article.revisions.get()
+        response = self.client.get(self.url)
+        self.assertContains(response, "Worse lede.")
+        self.assertContains(response, f'value="{revision.pk}:summary:old"')
+        restore_url = f"/admin/articles/article/{self.article.pk}/restore/"
+        self.assertContains(response, f'formaction="{restore_url}"')
+
+        response = self.client.post(
+            restore_url, form_data(self.article, restore=f"{revision.pk}:summary:old")
+        )
+        self.assertRedirects(response, self.url)
+        self.article.refresh_from_db()
+        assert self.article.summary == original
+        latest = self.article.revisions.first()
+        assert latest.origin == Revision.Origin.RESTORE
+        assert latest.changes == {"summary": ["Worse lede.", original]}
+
+    def test_restore_refuses_bad_requests(self):
+        self.post(title="New title")
+        revision = self.article.revisions.get()
+        restore_url = f"/admin/articles/article/{self.article.pk}/restore/"
+        assert self.client.get(restore_url).status_code == 403
+        assert self.client.post(restore_url, {"restore": "x"}).status_code == 400
+        other = make_article()
+        foreign = revisions_of(other)
+        assert (
+            self.client.post(restore_url, {"restore": f"{foreign}:summary:old"}).status_code == 400
+        )
+        response = self.client.post(
+            restore_url, {"restore": f"{revision.pk}:title:old"}, follow=True
+        )
+        self.assertContains(response, "The title cannot be restored")
+        self.article.refresh_from_db()
+        assert self.article.title == "New title"
+
+
+def revisions_of(article):
+    return Revision.objects.create(
+        article=article, origin="admin", changes={"summary": ["a", "b"]}
+    ).pk

@@ -1,0 +1,217 @@
+"""Renditions of an article's header image, made with Pillow for the site.
+
+From the uploaded image: a list thumbnail, widths for `srcset` in WebP with a JPEG fallback, and a
+1200×630 social card. They are made again whenever the image changes and removed with it. What
+exists is kept on the article (`Article.image_renditions`), so a page of cards reads no file.
+
+Templates use `article.renditions` (None when there is no uploaded image)::
+
+    <picture>
+      <source type="image/webp" srcset="{{ r.srcset_webp }}" sizes="...">
+      <img src="{{ r.fallback.url }}" srcset="{{ r.srcset_jpeg }}" width=... height=...>
+    </picture>
+    <meta property="og:image" content="{{ SITE_URL }}{{ r.social.url }}">
+"""
+
+import logging
+import posixpath
+from dataclasses import asdict, dataclass
+from io import BytesIO
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from PIL import Image, ImageOps
+
+logger = logging.getLogger(__name__)
+
+WIDTHS = (400, 800, 1200, 1600)
+THUMBNAIL_SIZE = (160, 90)
+SOCIAL_SIZE = (1200, 630)
+WEBP_OPTIONS = {"quality": 80, "method": 4}
+JPEG_OPTIONS = {"quality": 82, "optimize": True, "progressive": True}
+
+
+@dataclass(frozen=True)
+class Rendition:
+    name: str
+    width: int
+    height: int
+
+    @property
+    def url(self):
+        return default_storage.url(self.name)
+
+
+@dataclass(frozen=True)
+class Renditions:
+    source: str
+    thumbnail: Rendition
+    webp: tuple[Rendition, ...]
+    jpeg: tuple[Rendition, ...]
+    social: Rendition
+
+    @property
+    def srcset_webp(self):
+        return srcset(self.webp)
+
+    @property
+    def srcset_jpeg(self):
+        return srcset(self.jpeg)
+
+    @property
+    def fallback(self):
+        """The JPEG for browsers without `srcset`: the widest one up to 1200 pixels."""
+        fitting = [r for r in self.jpeg if r.width <= 1200]
+        return fitting[-1] if fitting else self.jpeg[0]
+
+    def all(self):
+        return [self.thumbnail, *self.webp, *self.jpeg, self.social]
+
+    def to_manifest(self):
+        return asdict(self)
+
+    @classmethod
+    def from_manifest(cls, manifest):
+        """The renditions a manifest lists, or None when it lists none."""
+        if not manifest or "thumbnail" not in manifest:
+            return None
+        return cls(
+            source=manifest["source"],
+            thumbnail=Rendition(**manifest["thumbnail"]),
+            webp=tuple(Rendition(**r) for r in manifest["webp"]),
+            jpeg=tuple(Rendition(**r) for r in manifest["jpeg"]),
+            social=Rendition(**manifest["social"]),
+        )
+
+
+def srcset(renditions):
+    return ", ".join(f"{r.url} {r.width}w" for r in renditions)
+
+
+def for_article(article):
+    """The renditions of the article's current uploaded image, or None."""
+    manifest = article.image_renditions
+    if not article.image or not manifest or manifest.get("source") != article.image.name:
+        return None
+    return Renditions.from_manifest(manifest)
+
+
+def widths_for(width):
+    """The `srcset` widths for an image `width` pixels wide: never upscaled."""
+    widths = [w for w in WIDTHS if w < width]
+    return widths + [width] if width <= WIDTHS[-1] else widths
+
+
+def generate(name, storage=default_storage):
+    """Make and store every rendition of the image stored as `name`."""
+    with storage.open(name, "rb") as stored, Image.open(stored) as original:
+        full = flatten(original)
+    folder = posixpath.join("renditions", posixpath.splitext(name)[0])
+
+    def save(rendered, label, fmt, options):
+        buffer = BytesIO()
+        rendered.save(buffer, fmt, **options)
+        extension = "webp" if fmt == "WEBP" else "jpg"
+        path = storage.save(f"{folder}/{label}.{extension}", ContentFile(buffer.getvalue()))
+        return Rendition(path, rendered.width, rendered.height)
+
+    webp, jpeg = [], []
+    image = full
+    for width in sorted(widths_for(full.width), reverse=True):
+        image = resized(image, width)  # each from the previous, larger one: fast, still sharp
+        webp.append(save(image, f"w{width}", "WEBP", WEBP_OPTIONS))
+        jpeg.append(save(image, f"w{width}", "JPEG", JPEG_OPTIONS))
+    thumbnail = ImageOps.fit(full, THUMBNAIL_SIZE, Image.Resampling.LANCZOS)
+    social = ImageOps.fit(full, SOCIAL_SIZE, Image.Resampling.LANCZOS)
+    return Renditions(
+        source=name,
+        thumbnail=save(thumbnail, "thumbnail", "WEBP", WEBP_OPTIONS),
+        webp=tuple(reversed(webp)),
+        jpeg=tuple(reversed(jpeg)),
+        social=save(social, "social", "JPEG", JPEG_OPTIONS),
+    )
+
+
+def flatten(image):
+    """An RGB copy of the image's first frame, transparency laid on white."""
+    image.seek(0)
+    if image.mode in {"RGBA", "LA"} or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, "white")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def resized(image, width):
+    if image.width == width:
+        return image
+    height = max(1, round(image.height * width / image.width))
+    return image.resize((width, height), Image.Resampling.LANCZOS)
+
+
+def delete(names, storage=default_storage):
+    """Remove the stored files `names` once the transaction commits; missing ones are fine."""
+
+    def remove():
+        for name in names:
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.warning("could not delete %s", name, exc_info=True)
+
+    transaction.on_commit(remove)
+
+
+def stale_files(manifest, *, keep=""):
+    """The files a manifest lists, and its source image unless that is `keep`."""
+    old = Renditions.from_manifest(manifest)
+    names = [r.name for r in old.all()] if old else []
+    source = (manifest or {}).get("source", "")
+    if source and source != keep:
+        names.append(source)
+    return names
+
+
+def refresh(article):
+    """Bring the article's renditions in line with its image; remove those of a replaced one.
+
+    Call after saving an article whose image may have changed (a post_save handler does it for
+    `save()`; bulk writers call it themselves). Does nothing when they already match.
+    """
+    from articles.models import Article
+
+    manifest = article.image_renditions or {}
+    name = article.image.name if article.image else ""
+    if manifest.get("source", "") == name:
+        return for_article(article)
+    delete(stale_files(manifest, keep=name))
+    new_manifest = {}
+    if name:
+        try:
+            new_manifest = generate(name).to_manifest()
+        except (OSError, ValueError, Image.DecompressionBombError):
+            logger.exception("could not make renditions of %s", name)
+            new_manifest = {"source": name, "error": "could not make renditions"}
+    article.image_renditions = new_manifest
+    Article.objects.filter(pk=article.pk).update(image_renditions=new_manifest)
+    return for_article(article)
+
+
+def remove_all(article):
+    """Delete the article's image and its renditions (the article is being deleted)."""
+    manifest = article.image_renditions or {}
+    names = stale_files(manifest)
+    if article.image and article.image.name not in names:
+        names.append(article.image.name)
+    delete(names)
+
+
+def on_article_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh(instance)
+
+
+def on_article_deleted(sender, instance, **kwargs):
+    remove_all(instance)

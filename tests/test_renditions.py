@@ -1,0 +1,115 @@
+from io import BytesIO
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.test import TestCase
+from PIL import Image
+
+from articles import renditions
+from articles.models import Article
+from tests.factories import make_article
+from tests.images import image_bytes, reopen
+
+
+def with_image(article, data, name="header.png"):
+    article.image.save(name, ContentFile(data))  # saves the article: renditions follow
+    article.refresh_from_db()
+    return article
+
+
+def stored(name):
+    with default_storage.open(name) as f:
+        return reopen(f.read())
+
+
+class RenditionsTests(TestCase):
+    def test_made_when_an_image_is_saved(self):
+        article = with_image(make_article(), image_bytes("PNG", size=(1000, 700)))
+        made = article.renditions
+        assert made.source == article.image.name
+        assert [r.width for r in made.webp] == [400, 800, 1000]
+        assert [r.width for r in made.jpeg] == [400, 800, 1000]
+        assert (made.webp[1].width, made.webp[1].height) == (800, 560)
+        for rendition in made.webp:
+            assert stored(rendition.name).format == "WEBP"
+        for rendition in made.jpeg:
+            assert stored(rendition.name).format == "JPEG"
+        thumbnail, social = stored(made.thumbnail.name), stored(made.social.name)
+        assert thumbnail.size == renditions.THUMBNAIL_SIZE
+        assert (social.format, social.size) == ("JPEG", (1200, 630))
+
+    def test_srcset_lists_urls_with_widths_and_a_jpeg_fallback(self):
+        made = with_image(make_article(), image_bytes("PNG", size=(900, 600))).renditions
+        assert made.srcset_webp == (
+            f"{made.webp[0].url} 400w, {made.webp[1].url} 800w, {made.webp[2].url} 900w"
+        )
+        assert made.srcset_jpeg.endswith("900w")
+        assert made.fallback.width == 900
+        assert made.fallback.url.startswith("/media/renditions/")
+
+    def test_a_small_image_is_never_upscaled_for_srcset(self):
+        made = with_image(make_article(), image_bytes("PNG", size=(120, 80))).renditions
+        assert [r.width for r in made.webp] == [120]
+        assert renditions.widths_for(2400) == [400, 800, 1200, 1600]
+
+    def test_transparency_is_laid_on_white_for_jpeg(self):
+        clear = Image.new("RGBA", (200, 100), (0, 0, 0, 0))
+        buffer = BytesIO()
+        clear.save(buffer, "PNG")
+        made = with_image(make_article(), buffer.getvalue()).renditions
+        assert stored(made.jpeg[0].name).convert("RGB").getpixel((5, 5)) == (255, 255, 255)
+
+    def test_replacing_the_image_makes_new_ones_and_deletes_the_old(self):
+        article = with_image(make_article(), image_bytes("PNG", size=(500, 300)))
+        old = article.renditions
+        old_files = [r.name for r in old.all()] + [article.image.name]
+        with self.captureOnCommitCallbacks(execute=True):
+            article = with_image(article, image_bytes("JPEG", size=(640, 480)), "new.jpg")
+        new = article.renditions
+        assert new.source == article.image.name != old.source
+        assert [r.width for r in new.webp] == [400, 640]
+        assert not any(default_storage.exists(name) for name in old_files)
+        assert all(default_storage.exists(r.name) for r in new.all())
+
+    def test_removing_the_image_deletes_them(self):
+        article = with_image(make_article(), image_bytes("PNG", size=(300, 200)))
+        files = [r.name for r in article.renditions.all()]
+        with self.captureOnCommitCallbacks(execute=True):
+            article.image = None
+            article.save()
+        article.refresh_from_db()
+        assert article.renditions is None
+        assert article.image_renditions == {}
+        assert not any(default_storage.exists(name) for name in files)
+
+    def test_deleting_the_article_deletes_image_and_renditions(self):
+        article = with_image(make_article(), image_bytes("PNG", size=(300, 200)))
+        files = [r.name for r in article.renditions.all()] + [article.image.name]
+        assert all(default_storage.exists(name) for name in files)
+        with self.captureOnCommitCallbacks(execute=True):
+            Article.objects.filter(pk=article.pk).delete()
+        assert not any(default_storage.exists(name) for name in files)
+
+    def test_saving_without_an_image_change_does_not_remake_them(self):
+        article = with_image(make_article(), image_bytes("PNG", size=(300, 200)))
+        manifest = article.image_renditions
+        article.summary = "Changed."
+        with self.assertNumQueries(1):
+            article.save()
+        assert article.image_renditions == manifest
+
+    def test_no_renditions_without_an_uploaded_image_or_for_a_stale_manifest(self):
+        article = make_article(enclosure="https://example.com/header.jpg")
+        assert article.renditions is None
+        article.image_renditions = {"source": "images/other.png", "thumbnail": {}}
+        article.image.name = "images/current.png"
+        assert article.renditions is None
+
+    def test_an_unreadable_stored_file_leaves_no_renditions_and_no_crash(self):
+        article = make_article()
+        name = default_storage.save("images/broken.png", ContentFile(b"not an image"))
+        article.image.name = name
+        with self.assertLogs("articles.renditions", "ERROR"):
+            article.save()
+        assert article.renditions is None
+        assert article.image_renditions["source"] == name
