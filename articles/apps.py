@@ -7,7 +7,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from articles import renditions
+        from articles import checks, renditions, signals  # noqa: F401  (checks and receivers)
 
         # Renditions follow the header image on every save and delete, whoever makes it.
         post_save.connect(renditions.on_article_saved, sender="articles.Article")

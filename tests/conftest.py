@@ -2,6 +2,9 @@ import os
 from pathlib import Path
 
 import pytest
+import redis
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 DATA = Path(__file__).parent / "data"
 
@@ -32,3 +35,19 @@ def local_server(settings):
     settings.FETCH_ALLOW_PRIVATE_HOSTS = True
     with LocalServer() as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start each test with no cached pages and no counted login failures (this run's keys only)."""
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):  # maybe shared with other runs: clear() would empty theirs
+        client = cache._cache.get_client(write=True)
+        try:
+            keys = list(client.scan_iter(match=cache.make_key("*"), count=1000))
+        except redis.ConnectionError:  # a test that points the cache at nothing
+            return
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()

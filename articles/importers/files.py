@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from articles.cache import invalidate_public_pages
 from articles.frontmatter import FrontMatterError, parse_article
 from articles.importers.protection import article_fingerprint, edited_since_import
 from articles.models import Article, Source, Status
@@ -70,6 +71,8 @@ def import_paths(paths, *, dry_run=False, force=False, on_result=None):
             result.counts[outcome] += 1
         if on_result:
             on_result(path, outcome)
+    if result.counts[CREATED] or result.counts[UPDATED]:
+        invalidate_public_pages()
     return result
 
 

@@ -1,0 +1,180 @@
+"""The public page cache: whole responses for anonymous readers, dropped when the content changes.
+
+Every cached page is filed under the current *generation*, a random token kept in the cache.
+Anything that changes what a public page may show (an article, tag or source saved or deleted,
+an import, any write through the admin) calls `invalidate_public_pages()`, which drops the token:
+the next request starts a new generation and every page is rendered afresh, on every app server
+sharing the cache. Old pages are never served again and simply expire. A generation also ends by
+itself when the next scheduled article is due, so it appears on time without anyone saving.
+
+The cache is a speed-up, never a dependency: when it is down, pages are served uncached and a
+warning is logged.
+"""
+
+import hashlib
+import logging
+import time
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import MiddlewareNotUsed
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.cache import cc_delim_re, patch_cache_control, set_response_etag
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "public-pages:generation"
+WARNING_INTERVAL = 60
+# Headers a cached page keeps; cookies and anything per-request are never stored.
+KEPT_HEADERS = frozenset(
+    {
+        "cache-control",
+        "content-language",
+        "content-type",
+        "etag",
+        "last-modified",
+        "link",
+        "vary",
+        "x-frame-options",
+    }
+)
+
+_last_warning = 0.0
+
+
+def warn_cache_down(exc):
+    """Log that the cache failed, at most once a minute per process."""
+    global _last_warning
+    now = time.monotonic()
+    if now - _last_warning >= WARNING_INTERVAL:
+        _last_warning = now
+        logger.warning("Cache unavailable, serving uncached: %s", exc)
+
+
+def invalidate_public_pages():
+    """Drop every cached public page, now and again when the current transaction commits.
+
+    Bulk writes (bulk_create, bulk_update, QuerySet.update) send no signals: their callers call
+    this. The second drop, after commit, covers a reader who rendered the old rows meanwhile.
+    """
+    _drop_generation()
+    transaction.on_commit(_drop_generation)
+
+
+def _drop_generation():
+    try:
+        cache.delete(GENERATION_KEY)
+    except Exception as exc:
+        warn_cache_down(exc)
+
+
+def current_generation():
+    """Return the current generation token, starting a new generation if there is none."""
+    token = cache.get(GENERATION_KEY)
+    if token is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, generation_timeout())
+        token = cache.get(GENERATION_KEY)
+    return token
+
+
+def generation_timeout():
+    """Seconds a new generation may last: until the next scheduled article is due, at most."""
+    from articles.models import Article, Status
+
+    limit = settings.PUBLIC_PAGE_CACHE_SECONDS
+    now = timezone.now()
+    try:
+        next_due = (
+            Article.objects.filter(status=Status.PUBLISHED, date__gt=now)
+            .order_by("date")
+            .values_list("date", flat=True)
+            .first()
+        )
+    except DatabaseError:
+        return limit
+    if next_due is None:
+        return limit
+    return max(1, min(limit, int((next_due - now).total_seconds()) + 1))
+
+
+def page_key(request, generation):
+    url = request.build_absolute_uri()
+    return f"public-pages:{generation}:{hashlib.sha256(url.encode()).hexdigest()}"
+
+
+def is_cacheable_request(request):
+    """Anonymous reads of public pages; a session (an editor) always gets a fresh page."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path_info.lstrip("/").startswith(settings.ADMIN_URL)
+    )
+
+
+def is_cacheable_response(response):
+    # Vary: Cookie is harmless here: requests carrying a session never reach the cache.
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and {v.lower() for v in cc_delim_re.split(response.get("Vary", "")) if v} <= {"cookie"}
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+def freeze(response):
+    headers = [(k, v) for k, v in response.items() if k.lower() in KEPT_HEADERS]
+    return (response.status_code, headers, response.content)
+
+
+def thaw(frozen):
+    from django.http import HttpResponse
+
+    status, headers, content = frozen
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+class PublicPageCacheMiddleware:
+    """Serve anonymous GETs of public pages from the cache; drop the cache after any write."""
+
+    def __init__(self, get_response):
+        if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
+            raise MiddlewareNotUsed("PUBLIC_PAGE_CACHE_SECONDS is 0")
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            response = self.get_response(request)
+            if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
+                # Admin actions may write with QuerySet.update(), which sends no signal.
+                invalidate_public_pages()
+            return response
+
+        key = None
+        try:
+            key = page_key(request, current_generation())
+            frozen = cache.get(key)
+        except Exception as exc:
+            warn_cache_down(exc)
+            frozen = None
+        if frozen is not None:
+            return thaw(frozen)
+
+        response = self.get_response(request)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        if request.method == "GET" and is_cacheable_response(response):
+            set_response_etag(response)
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+            if key is not None:
+                try:
+                    cache.set(key, freeze(response), settings.PUBLIC_PAGE_CACHE_SECONDS)
+                except Exception as exc:
+                    warn_cache_down(exc)
+        return response

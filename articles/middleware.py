@@ -1,0 +1,71 @@
+"""Site-wide response policy: security headers, a 503 when the database fails, login throttling."""
+
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.template.response import SimpleTemplateResponse, TemplateResponse
+from django.urls import reverse
+
+from articles import throttle
+
+logger = logging.getLogger(__name__)
+
+DATABASE_RETRY_AFTER = 30
+
+
+class SecurityHeadersMiddleware:
+    """Send the Content-Security-Policy and X-Frame-Options with every response, static too.
+
+    SecurityMiddleware sends nosniff and the Referrer-Policy. The policy allows scripts and
+    styles from this site only, so a template with an inline script or style attribute breaks
+    visibly instead of silently. Outermost, so whitenoise's files get the headers as well.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), geolocation=(), microphone=(), interest-cohort=()"
+        )
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 with a plain page, not a traceback, when the database is down or locked."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DatabaseError) or settings.DEBUG:
+            return None
+        logger.error("Database unavailable for %s: %s", request.path, exception)
+        response = SimpleTemplateResponse("503.html", status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        response["Cache-Control"] = "no-store"
+        return response.render()
+
+
+class LoginThrottleMiddleware:
+    """Answer 429 to admin login attempts during a cool-down (failures come from the signal)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.path == reverse("admin:login"):
+            username = request.POST.get("username", "")
+            if throttle.is_locked(username, throttle.client_address(request)):
+                logger.warning("Admin login throttled for %r", username)
+                response = TemplateResponse(request, "429.html", status=429)
+                response["Retry-After"] = str(settings.LOGIN_COOLDOWN_SECONDS)
+                return response.render()
+        return self.get_response(request)
