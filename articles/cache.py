@@ -15,6 +15,7 @@ import hashlib
 import logging
 import time
 import uuid
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
@@ -178,3 +179,27 @@ class PublicPageCacheMiddleware:
                 except Exception as exc:
                     warn_cache_down(exc)
         return response
+
+
+@contextmanager
+def exclusive(name, timeout):
+    """Hold the lock `name` across every server sharing the cache; yield whether it was won.
+
+    The lock lapses after `timeout` seconds should its holder die. With the cache down nobody
+    can be told apart, so the lock is granted (and a warning logged).
+    """
+    key, token = f"lock:{name}", uuid.uuid4().hex
+    try:
+        won = cache.add(key, token, timeout)
+    except Exception as exc:
+        warn_cache_down(exc)
+        yield True
+        return
+    try:
+        yield won
+    finally:
+        try:
+            if won and cache.get(key) == token:
+                cache.delete(key)
+        except Exception as exc:
+            warn_cache_down(exc)

@@ -23,6 +23,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from PIL import Image, ImageOps
 
+from articles.cache import invalidate_public_pages
+
 logger = logging.getLogger(__name__)
 
 WIDTHS = (400, 800, 1200, 1600)
@@ -196,6 +198,7 @@ def refresh(article):
             new_manifest = {"source": name, "error": "could not make renditions"}
     article.image_renditions = new_manifest
     Article.objects.filter(pk=article.pk).update(image_renditions=new_manifest)
+    invalidate_public_pages()
     return for_article(article)
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles import revisions
+from articles.cache import invalidate_public_pages
 from articles.models import Article, Status, TaggedArticle
 
 
@@ -40,6 +41,7 @@ def set_status(queryset, status, *, user=None):
         )
         for article in outcome.changed:
             article.status = status
+        invalidate_public_pages()
     return outcome
 
 
@@ -62,4 +64,5 @@ def add_tag(queryset, name, *, user=None):
             old = sorted(t.name for t in article.tags.all())
             changes.append((article, {"tags": [old, sorted([*old, tag.name])]}))
         revisions.record_many(changes, user=user, origin=revisions.Origin.ADMIN)
+        invalidate_public_pages()
     return tag, articles

@@ -1,9 +1,11 @@
 import datetime as dt
 import logging
 import tempfile
+from io import StringIO
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import call_command
@@ -11,11 +13,18 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 import articles.cache
-from articles.cache import GENERATION_KEY, generation_timeout, invalidate_public_pages
+from articles.cache import (
+    GENERATION_KEY,
+    exclusive,
+    generation_timeout,
+    invalidate_public_pages,
+)
 from articles.models import Article, Status
+from tests.conftest import DATA
 from tests.factories import article_file, make_article, make_source
 from tests.test_admin import form_data
 
+FEEDS = DATA / "feeds"
 JULY = dt.datetime(2025, 7, 15, 14, 15, 21, tzinfo=dt.UTC)
 
 
@@ -169,3 +178,28 @@ class CacheDownTests(TestCase):
         article.title = "Saved Anyway"
         article.save()
         assert Article.objects.get(pk=article.pk).title == "Saved Anyway"
+
+
+@pytest.mark.django_db
+class PollLockTests:
+    """Two servers running poll_feeds at once never poll the same source twice."""
+
+    def test_a_source_being_polled_elsewhere_is_skipped(self, local_server):
+        url = local_server.serve("/rss", (FEEDS / "rss2.xml").read_bytes())
+        source = make_source("Example Wire", feed_url=url)
+        out = StringIO()
+        with exclusive(f"poll-feed:{source.pk}", 60) as won:  # the other server's poll
+            assert won
+            call_command("poll_feeds", stdout=out, verbosity=2)
+        assert "Example Wire: polled elsewhere, skipped." in out.getvalue()
+        assert "Polled 0 source(s)" in out.getvalue()
+        assert local_server.requests == []
+        call_command("poll_feeds", stdout=out)
+        assert len(local_server.requests) == 1
+        assert Article.objects.filter(source=source).count() == 3
+
+    def test_a_lock_is_held_by_one_holder_at_a_time_and_released(self):
+        with exclusive("job", 60) as first, exclusive("job", 60) as second:
+            assert (first, second) == (True, False)
+        with exclusive("job", 60) as again:
+            assert again

@@ -15,6 +15,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from articles.cache import invalidate_public_pages
 from articles.feeditems import FeedError, parse_feed
 from articles.fetch import Fetched, FetchError, fetch
 from articles.importers.files import CONFLICT, CREATED, FAILED, UNCHANGED, UPDATED
@@ -117,6 +118,8 @@ def import_feed(
     record_run(run, result)
     if not dry_run and result.source and result.source.pk:
         record_poll(result, fetched)
+    if result.counts[CREATED] or result.counts[UPDATED]:
+        invalidate_public_pages()
     return result
 
 
