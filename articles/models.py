@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -107,6 +107,21 @@ class ArticleQuerySet(models.QuerySet):
         start = dt.datetime(month.year, month.month, 1, tzinfo=dt.UTC)
         end = (start + dt.timedelta(days=32)).replace(day=1)
         return self.filter(date__gte=start, date__lt=end)
+
+    def related_to(self, article):
+        """Other articles sharing most tags with `article`, then from its source, newest first."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        shares = Q(tags__in=tag_ids)
+        if article.source_id:
+            shares |= Q(source_id=article.source_id)
+        return (
+            self.filter(shares)
+            .exclude(pk=article.pk)
+            .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
+            .select_related("source")
+            .defer("body")
+            .order_by("-shared_tags", "-date", "-article_id")
+        )
 
 
 class Article(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from articles import views
+from articles import feeds, sitemaps, views
 from articles.converters import ArticleSlugConverter, YearMonthConverter
 
 register_converter(YearMonthConverter, "yyyymm")
@@ -22,4 +22,17 @@ urlpatterns = [
     path("<yyyymm:month>/<int:article_id>/", views.ArticleDetailView.as_view()),
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("sources/<slug:slug>/", views.SourceView.as_view(), name="source"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    # Feeds: RSS 2.0 and Atom, for the site, each tag and each source.
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
+    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("tags/<slug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
+    path("sources/<slug:slug>/feed/", feeds.SourceFeed(), name="source-feed"),
+    path("sources/<slug:slug>/feed/atom/", feeds.SourceAtomFeed(), name="source-feed-atom"),
+    # Crawlers.
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("sitemap-news.xml", sitemaps.news_sitemap, name="news-sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap-section"),
 ]

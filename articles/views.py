@@ -1,11 +1,16 @@
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.encoding import iri_to_uri
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from articles import search, seo
 from articles.models import Article, Source
+
+RELATED_ARTICLES = 4
 
 
 class ArticleListView(ListView):
@@ -56,6 +61,22 @@ class SourceView(ArticleListView):
         return super().get_context_data(source=self.source, **kwargs)
 
 
+class SearchView(ArticleListView):
+    """Full-text search, best match first; bodies are loaded for the snippets."""
+
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()[: search.MAX_QUERY_LENGTH]
+        articles = Article.objects.published().select_related("source").prefetch_related("tags")
+        return search.search(self.query, articles)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            query=self.query, terms=search.parse_query(self.query), **kwargs
+        )
+
+
 class ArticleDetailView(DetailView):
     """An article, fetched by its id; any other spelling of its URL answers 301."""
 
@@ -77,3 +98,27 @@ class ArticleDetailView(DetailView):
             query = request.META.get("QUERY_STRING")
             return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        return super().get_context_data(
+            canonical_url=seo.canonical_url(article),
+            json_ld=seo.json_ld_script(seo.news_article(article)),
+            qr_code=seo.qr_code_svg(article.get_full_url()),
+            related_articles=Article.objects.published().related_to(article)[:RELATED_ARTICLES],
+            **kwargs,
+        )
+
+
+@require_safe
+def robots_txt(request):
+    """Crawlers may read everything public except search results; the sitemaps are named."""
+    sitemaps = [reverse("articles:sitemap"), reverse("articles:news-sitemap")]
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('articles:search')}",
+        "Disallow: /admin/",
+        "",
+        *(f"Sitemap: {seo.absolute_url(path)}" for path in sitemaps),
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,174 @@
+"""RSS 2.0 and Atom feeds of the latest published articles: the site's, a tag's, a source's.
+
+Items carry the summary as description, the full sanitized body as content (`content:encoded` in
+RSS, `<content type="html">` in Atom), the tags as categories and the header image as a real
+enclosure with its length and type.
+"""
+
+import mimetypes
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from taggit.models import Tag
+
+from articles.models import Article, Source
+from articles.seo import absolute_url
+
+FEED_ITEMS = 30
+
+
+class ContentRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with the full body in `content:encoded`."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content:encoded", item["content"])
+
+
+class ContentAtomFeed(Atom1Feed):
+    """Atom with the full body in `<content type="html">`."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+def enclosure_for(article):
+    """The header image as an enclosure, or None when there is none.
+
+    An uploaded image has a known length; an imported URL's length is unknown, which RSS writes
+    as 0 (the RSS Advisory Board's advice), with the type guessed from the URL's extension.
+    """
+    if article.image:
+        try:
+            length = article.image.size
+        except OSError:
+            return None
+        url = absolute_url(article.image.url)
+    elif article.enclosure:
+        length, url = 0, article.enclosure
+    else:
+        return None
+    mime_type = mimetypes.guess_type(urlsplit(url).path)[0] or "application/octet-stream"
+    return Enclosure(url, str(length), mime_type)
+
+
+class LatestArticlesFeed(Feed):
+    feed_type = ContentRssFeed
+    url_name = "articles:feed"
+
+    def title(self, obj=None):
+        return settings.SITE_NAME
+
+    def link(self, obj=None):
+        return absolute_url(reverse("articles:latest"))
+
+    def feed_url(self, obj=None):
+        args = [obj.slug] if obj is not None else []
+        return absolute_url(reverse(self.url_name, args=args))
+
+    def description(self, obj=None):
+        return f"The latest press releases republished by {settings.SITE_NAME}."
+
+    def get_articles(self, obj):
+        return Article.objects.published()
+
+    def items(self, obj=None):
+        articles = self.get_articles(obj).select_related("source").prefetch_related("tags")
+        return articles[:FEED_ITEMS]
+
+    def item_link(self, item):
+        return item.get_full_url()
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary or item.description
+
+    def item_pubdate(self, item):
+        return item.date
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.source.name if item.source else None
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+    def item_enclosures(self, item):
+        enclosure = enclosure_for(item)
+        return [enclosure] if enclosure else []
+
+    def item_extra_kwargs(self, item):
+        return {"content": item.body}
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = ContentAtomFeed
+    url_name = "articles:feed-atom"
+    subtitle = LatestArticlesFeed.description
+
+
+class TagFeed(LatestArticlesFeed):
+    url_name = "articles:tag-feed"
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} · {settings.SITE_NAME}"
+
+    def link(self, obj):
+        return absolute_url(reverse("articles:tag", args=[obj.slug]))
+
+    def description(self, obj):
+        return f"The latest articles tagged “{obj.name}”."
+
+    def get_articles(self, obj):
+        return Article.objects.published().filter(tags=obj)
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = ContentAtomFeed
+    url_name = "articles:tag-feed-atom"
+    subtitle = TagFeed.description
+
+
+class SourceFeed(LatestArticlesFeed):
+    url_name = "articles:source-feed"
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Source, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} · {settings.SITE_NAME}"
+
+    def link(self, obj):
+        return absolute_url(obj.get_absolute_url())
+
+    def description(self, obj):
+        return obj.description or f"The latest releases from {obj.name}."
+
+    def get_articles(self, obj):
+        return Article.objects.published().filter(source=obj)
+
+
+class SourceAtomFeed(SourceFeed):
+    feed_type = ContentAtomFeed
+    url_name = "articles:source-feed-atom"
+    subtitle = SourceFeed.description

@@ -1,0 +1,206 @@
+"""Full-text search over published articles: SQLite FTS5 or PostgreSQL, behind `search()`.
+
+Readers type words, "quoted phrases" and prefixes ending in `*`. `parse_query()` reduces any input
+to that grammar (every other character is a separator), so no reader can reach the engines' own
+query syntax: hostile input finds nothing rather than failing.
+
+The index lives outside the migrations on purpose. SQLite rebuilds a table to alter it and drops
+its triggers with it, so `install_search_index()` runs after every `migrate` (post_migrate) and
+puts back whatever is missing: an FTS5 table over title, summary and body, kept in sync by
+triggers (so `bulk_create` and raw SQL writes are indexed too), or PostgreSQL's GIN index on the
+same weighted tsvector the queries use.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import F
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+
+from articles.models import Article
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 12
+FTS_TABLE = "articles_article_fts"
+PG_INDEX = "article_search_idx"
+PG_CONFIG = "english"
+SNIPPET_WORDS = 36
+
+WORD_RE = re.compile(r"\w+")
+TOKEN_RE = re.compile(r'"([^"]*)"?|([^\s"]+)')
+
+
+@dataclass(frozen=True)
+class Term:
+    """Words that must appear in this order; the last may be a prefix."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+
+def parse_query(text):
+    """Return the terms of a reader's query: words, "phrases" and prefix* terms."""
+    terms = []
+    for phrase, bare in TOKEN_RE.findall(text[:MAX_QUERY_LENGTH]):
+        chunk = phrase if phrase or not bare else bare
+        words = tuple(w.lower() for w in WORD_RE.findall(chunk))
+        if words:
+            terms.append(Term(words, prefix=not phrase and chunk.endswith("*")))
+    return terms[:MAX_TERMS]
+
+
+def search(text, queryset=None):
+    """Published articles matching `text`, best first; none for a query without words."""
+    queryset = Article.objects.published() if queryset is None else queryset
+    terms = parse_query(text)
+    if not terms:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        return _search_postgresql(queryset, terms)
+    return _search_sqlite(queryset, terms)
+
+
+def _fts5_query(terms):
+    parts = []
+    for term in terms:
+        quoted = '"' + " ".join(term.words) + '"'
+        parts.append(quoted + "*" if term.prefix else quoted)
+    return " ".join(parts)
+
+
+def _search_sqlite(queryset, terms):
+    # extra(): the ORM has no join to a virtual table; the FTS5 table's rowid is the article's pk.
+    table = connection.ops.quote_name(Article._meta.db_table)
+    return queryset.extra(
+        tables=[FTS_TABLE],
+        where=[f"{FTS_TABLE}.rowid = {table}.id", f"{FTS_TABLE} MATCH %s"],
+        params=[_fts5_query(terms)],
+        select={"search_rank": f"bm25({FTS_TABLE}, 10.0, 4.0, 1.0)"},
+        order_by=["search_rank", "-date", "-article_id"],
+    )
+
+
+def search_vector():
+    """The weighted tsvector PostgreSQL indexes and queries: one definition for both."""
+    from django.contrib.postgres.search import SearchVector
+
+    return (
+        SearchVector("title", weight="A", config=PG_CONFIG)
+        + SearchVector("summary", weight="B", config=PG_CONFIG)
+        + SearchVector("body", weight="C", config=PG_CONFIG)
+    )
+
+
+def _tsquery(terms):
+    parts = []
+    for term in terms:
+        lexemes = [f"'{word}'" for word in term.words]
+        if term.prefix:
+            lexemes[-1] += ":*"
+        parts.append("(" + " <-> ".join(lexemes) + ")")
+    return " & ".join(parts)
+
+
+def _search_postgresql(queryset, terms):
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+
+    query = SearchQuery(_tsquery(terms), search_type="raw", config=PG_CONFIG)
+    vector = search_vector()
+    return (
+        queryset.annotate(search_document=vector)
+        .filter(search_document=query)
+        .annotate(search_rank=SearchRank(F("search_document"), query))
+        .order_by("-search_rank", "-date", "-article_id")
+    )
+
+
+def highlight(text, terms, *, words=SNIPPET_WORDS):
+    """Plain text of `text` around the first match, escaped, with matches in <mark>."""
+    plain = " ".join(html.unescape(strip_tags(text)).split())
+    pieces = re.split(r"(\w+)", plain)  # separators at even indexes, words at odd ones
+    word_count = len(pieces) // 2
+    exact = {word for term in terms for word in term.words}
+    prefixes = tuple(term.words[-1] for term in terms if term.prefix)
+
+    def is_match(word):
+        word = word.lower()
+        return word in exact or bool(prefixes and word.startswith(prefixes))
+
+    first = next((n for n in range(word_count) if is_match(pieces[2 * n + 1])), 0)
+    start = max(0, first - words // 3)
+    stop = min(word_count, start + words)
+    begin = 0 if start == 0 else 2 * start + 1
+    end = len(pieces) if stop == word_count else 2 * stop
+    shown = [
+        f"<mark>{escape(piece)}</mark>" if i % 2 and is_match(piece) else escape(piece)
+        for i, piece in enumerate(pieces[begin:end], start=begin)
+    ]
+    return mark_safe(("… " if begin else "") + "".join(shown) + (" …" if end < len(pieces) else ""))
+
+
+def install_search_index(using=None, **kwargs):
+    """Create whatever part of the search index is missing (a post_migrate receiver)."""
+    from django.db import connections
+
+    conn = connections[using or "default"]
+    if conn.vendor == "sqlite":
+        _install_sqlite(conn)
+    elif conn.vendor == "postgresql":
+        _install_postgresql(conn)
+
+
+SQLITE_TRIGGERS = {
+    f"{FTS_TABLE}_insert": f"""
+        CREATE TRIGGER {FTS_TABLE}_insert AFTER INSERT ON articles_article BEGIN
+            INSERT INTO {FTS_TABLE}(rowid, title, summary, body)
+            VALUES (new.id, new.title, new.summary, new.body);
+        END""",
+    f"{FTS_TABLE}_delete": f"""
+        CREATE TRIGGER {FTS_TABLE}_delete AFTER DELETE ON articles_article BEGIN
+            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, summary, body)
+            VALUES ('delete', old.id, old.title, old.summary, old.body);
+        END""",
+    f"{FTS_TABLE}_update": f"""
+        CREATE TRIGGER {FTS_TABLE}_update AFTER UPDATE OF title, summary, body ON articles_article
+        BEGIN
+            INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, summary, body)
+            VALUES ('delete', old.id, old.title, old.summary, old.body);
+            INSERT INTO {FTS_TABLE}(rowid, title, summary, body)
+            VALUES (new.id, new.title, new.summary, new.body);
+        END""",
+}
+
+
+def _install_sqlite(conn):
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        present = {row[0] for row in cursor.fetchall()}
+        if "articles_article" not in present:
+            return
+        missing = [name for name in SQLITE_TRIGGERS if name not in present]
+        if FTS_TABLE in present and not missing:
+            return
+        if FTS_TABLE not in present:
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, summary, body, "
+                "content='articles_article', content_rowid='id', "
+                "tokenize='porter unicode61 remove_diacritics 2')"
+            )
+        for name in missing:
+            cursor.execute(SQLITE_TRIGGERS[name])
+        # Rows written while a trigger was missing are indexed again from the table itself.
+        cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+def _install_postgresql(conn):
+    from django.contrib.postgres.indexes import GinIndex
+
+    with conn.cursor() as cursor:
+        constraints = conn.introspection.get_constraints(cursor, Article._meta.db_table)
+    if PG_INDEX in constraints:
+        return
+    with conn.schema_editor() as editor:
+        editor.add_index(Article, GinIndex(search_vector(), name=PG_INDEX))

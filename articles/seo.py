@@ -1,0 +1,91 @@
+"""What search engines and social sites read about a page: canonical URL, JSON-LD, QR code."""
+
+import hashlib
+import json
+
+import segno
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from articles.models import CanonicalPolicy
+
+QR_CACHE_SECONDS = 30 * 24 * 3600
+
+# Inside <script> only "</script", "<!--" and "<script" can end or confuse the data block: escape
+# the characters that start them, as Django's json_script does.
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def absolute_url(url):
+    """`url` as an absolute URL on the site (absolute URLs are left alone)."""
+    if not url or url.startswith(("http://", "https://")):
+        return url
+    return settings.SITE_URL + url
+
+
+def canonical_url(article):
+    """Where search engines should send readers: our page, or the original per the source."""
+    source = article.source
+    if source and source.canonical_policy == CanonicalPolicy.ORIGINAL and article.source_link:
+        return article.source_link
+    return article.get_full_url()
+
+
+def meta_description(article):
+    return article.description or article.summary
+
+
+def social_image_url(article):
+    """The absolute URL of the image social cards show, or "" without one."""
+    return absolute_url(article.image_url)
+
+
+def news_article(article):
+    """The schema.org NewsArticle describing `article`, as a dict ready for json.dumps."""
+    publisher = {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL}
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title[:110],
+        "datePublished": article.date.isoformat(),
+        "dateModified": max(article.date, article.updated_at).isoformat(),
+        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical_url(article)},
+        "url": article.get_full_url(),
+        "publisher": publisher,
+        "author": (
+            {"@type": "Organization", "name": article.source.name, "url": article.source.url}
+            if article.source
+            else publisher
+        ),
+    }
+    if description := meta_description(article):
+        data["description"] = description
+    if image := social_image_url(article):
+        data["image"] = [image]
+    if article.source_link:
+        data["isBasedOn"] = article.source_link
+    keywords = [tag.name for tag in article.tags.all()]
+    if keywords:
+        data["keywords"] = keywords
+    return data
+
+
+def json_ld_script(data):
+    """`data` in a <script type="application/ld+json"> block, safe against markup in values."""
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True).translate(JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+def qr_code_svg(url):
+    """An inline SVG QR code for `url`, made once and cached."""
+    key = "qr:" + hashlib.sha256(url.encode()).hexdigest()
+
+    def make():
+        qr = segno.make(url, error="m")
+        return qr.svg_inline(
+            scale=3, border=2, title=f"QR code for {url}", svgclass="qr", lineclass=None
+        )
+
+    return mark_safe(cache.get_or_set(key, make, QR_CACHE_SECONDS))

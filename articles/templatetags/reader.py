@@ -1,0 +1,27 @@
+"""Template helpers for the reader's pages."""
+
+from django import template
+
+from articles import search, seo
+
+register = template.Library()
+
+
+@register.filter
+def highlight(text, terms):
+    """The passage of `text` around the search terms, escaped, with the terms in <mark>."""
+    return search.highlight(text, terms)
+
+
+@register.filter
+def absolute(url):
+    """`url` as an absolute URL on the site."""
+    return seo.absolute_url(url)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """The current URL's query string with `page` set to `number` (search keeps its `q`)."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return "?" + query.urlencode()
