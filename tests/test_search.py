@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
 
