@@ -3,8 +3,9 @@ import datetime as dt
 from django.contrib.auth.models import User
 from django.test import TestCase
 from django.utils import timezone
+from taggit.models import Tag
 
-from articles.models import Status
+from articles.models import Article, Status, TaggedArticle
 from tests.factories import make_article, make_source
 
 JULY = dt.datetime(2025, 7, 15, 14, 15, 21, tzinfo=dt.UTC)
@@ -148,3 +149,60 @@ class ListPagesTests(TestCase):
         self.assertContains(self.client.get("/tags/t/"), self.july[0].title)
         self.assertContains(self.client.get(source.get_absolute_url()), "Library hours")
         assert self.client.get("/tags/nope/").status_code == 404
+
+
+def add_articles(count, *, source, tag, start=0):
+    """`count` articles of the last hours in `source`, tagged `tag`, made with bulk_create."""
+    newest = timezone.now() - dt.timedelta(hours=1)
+    articles = Article.objects.bulk_create(
+        Article(
+            article_id=7_000_000 + start + i,
+            title=f"Solar report {start + i}",
+            slug=f"solar-report-{start + i}",
+            date=newest - dt.timedelta(seconds=start + i),
+            status=Status.PUBLISHED,
+            summary="A summary.",
+            body="<p>The solar report body.</p>",
+            source=source,
+        )
+        for i in range(count)
+    )
+    TaggedArticle.objects.bulk_create(TaggedArticle(content_object=a, tag=tag) for a in articles)
+
+
+class QueryCountTests(TestCase):
+    """Every public page costs the same number of queries at 10 and at 1,000 articles."""
+
+    PAGES = {
+        "/": 3,  # count, page, tags of the page
+        "month": 3,
+        "/tags/energy/": 4,  # + the tag
+        "/sources/energy-wire/": 4,  # + the source
+        "/search/?q=solar": 3,
+        "article": 3,  # article with its source, its tags, related articles
+        "/feed/": 2,  # items with their sources, their tags
+        "/tags/energy/feed/atom/": 3,
+        "/sitemap-news.xml": 2,  # count, page
+        "/sitemap.xml": 10,  # see SitemapTests
+        "/robots.txt": 0,
+    }
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.source = make_source("Energy Wire")
+        cls.tag = Tag.objects.create(name="energy", slug="energy")
+        add_articles(10, source=cls.source, tag=cls.tag)
+
+    def assert_query_counts(self):
+        article = Article.objects.get(article_id=7_000_000)
+        named = {"article": article.get_absolute_url(), "month": f"/{article.date:%Y%m}/"}
+        for page, expected in self.PAGES.items():
+            url = named.get(page, page)
+            with self.subTest(url=url), self.assertNumQueries(expected):
+                assert self.client.get(url).status_code == 200
+
+    def test_page_queries_do_not_grow_with_the_archive(self):
+        self.assert_query_counts()
+        add_articles(990, source=self.source, tag=self.tag, start=10)
+        assert Article.objects.published().count() == 1000
+        self.assert_query_counts()
