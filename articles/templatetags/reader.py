@@ -1,5 +1,7 @@
 """Template helpers for the reader's pages."""
 
+import datetime as dt
+
 from django import template
 
 from articles import search, seo
@@ -25,3 +27,9 @@ def page_url(context, number):
     query = context["request"].GET.copy()
     query["page"] = number
     return "?" + query.urlencode()
+
+
+@register.filter
+def isoformat(value):
+    """An aware datetime in UTC to the second, as HTML's <time> and crawlers read it."""
+    return value.astimezone(dt.UTC).isoformat(timespec="seconds") if value else ""

