@@ -1,159 +1,192 @@
-"""Import article files into the database: one transaction per article, idempotent by id."""
+"""Import article files: parse on every core, write in batches, skip what was imported before.
 
-import logging
-from collections import Counter
-from dataclasses import dataclass, field
-from pathlib import Path
+A file whose exact bytes were imported before (its SHA-256 is some article's `content_hash`) is
+unchanged and never parsed. The others are parsed, in worker processes for large runs, and written
+by `ArticleWriter` a batch per transaction: a killed run leaves whole batches, a bad file fails
+alone, and an article an editor changed since its last import is a conflict unless forced.
+"""
+
+import multiprocessing
+import os
+from collections import deque
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 
 from articles.cache import invalidate_public_pages
-from articles.frontmatter import FrontMatterError, parse_article
-from articles.importers.protection import article_fingerprint, edited_since_import
-from articles.models import Article, Source, Status
-from articles.sanitize import sanitize_html
+from articles.importers.loading import (
+    ARTICLE_SUFFIXES,
+    Failed,
+    Incoming,
+    Known,
+    Raw,
+    Reader,
+    article_values,
+    find_article_files,
+    parse_raw,
+    read_article_file,
+)
+from articles.importers.runs import (
+    CONFLICT,
+    CREATED,
+    FAILED,
+    UNCHANGED,
+    UPDATED,
+    ImportResult,
+    finish_run,
+    save_counts,
+    start_run,
+)
+from articles.importers.writer import ArticleWriter
+from articles.models import Article, ImportRun
 
-logger = logging.getLogger(__name__)
+__all__ = [
+    "ARTICLE_SUFFIXES",
+    "CONFLICT",
+    "CREATED",
+    "FAILED",
+    "UNCHANGED",
+    "UPDATED",
+    "ImportResult",
+    "article_values",
+    "find_article_files",
+    "import_paths",
+    "read_article_file",
+    "save_article",
+]
 
-ARTICLE_SUFFIXES = frozenset({".md", ".txt"})
-
-CREATED = "created"
-UPDATED = "updated"
-UNCHANGED = "unchanged"
-CONFLICT = "conflict"
-FAILED = "failed"
-
-
-@dataclass
-class ImportResult:
-    counts: Counter = field(default_factory=Counter)
-    failures: list[tuple[str, str]] = field(default_factory=list)
-
-    def fail(self, path, reason):
-        self.counts[FAILED] += 1
-        self.failures.append((str(path), reason))
-
-    @property
-    def ok(self):
-        return not self.failures
+BATCH_SIZE = 500
+# Below this many files a worker pool costs more to start than it saves.
+POOL_THRESHOLD = 400
+POOL_CHUNK = 2000
 
 
-def find_article_files(paths):
-    """Yield article files under `paths` (files, or folders searched recursively), sorted."""
-    for path in map(Path, paths):
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file()
-            )
-        else:
-            yield path
+def import_paths(
+    paths,
+    *,
+    dry_run=False,
+    force=False,
+    max_bytes=None,
+    workers=None,
+    on_found=None,
+    on_result=None,
+):
+    """Import every article file under `paths`; one bad file never stops the others.
 
-
-def import_paths(paths, *, dry_run=False, force=False, on_result=None):
-    """Import every article file under `paths`; one bad file never stops the others."""
+    Record the run as an `ImportRun` (on `result.run`); call `on_found(count)` once the files are
+    listed and `on_result(path, outcome)` as each is done. With `force`, files imported before
+    are read again too, so the files win over editors.
+    """
+    max_bytes = settings.ARTICLE_FILE_MAX_BYTES if max_bytes is None else max_bytes
     result = ImportResult()
-    seen = {}
-    for path in find_article_files(paths):
-        try:
-            data = parse_article(read_file(path), max_bytes=settings.ARTICLE_FILE_MAX_BYTES)
-            if data.article_id in seen:
-                raise FrontMatterError(
-                    f"duplicate article_id {data.article_id}: also in {seen[data.article_id]}"
-                )
-            seen[data.article_id] = path
-            outcome = save_article(data, origin=str(path), dry_run=dry_run, force=force)
-        except (FrontMatterError, OSError) as exc:
-            result.fail(path, str(exc))
-            outcome = FAILED
-        else:
-            result.counts[outcome] += 1
-        if on_result:
-            on_result(path, outcome)
-    if result.counts[CREATED] or result.counts[UPDATED]:
-        invalidate_public_pages()
+    result.run = run = start_run(ImportRun.Kind.FILES, paths, dry_run=dry_run, forced=force)
+    try:
+        candidates = list(find_article_files(paths))
+        if on_found:
+            on_found(len(candidates))
+        reader = Reader({} if force else known_hashes(), max_bytes)
+        importer = _FileImport(result, ArticleWriter(run=run, dry_run=dry_run, force=force))
+        importer.on_result = on_result
+        for loaded in load_all(candidates, reader, workers):
+            importer.take(loaded)
+        importer.flush()
+    except BaseException as exc:
+        finish_run(run, result, error=f"stopped by {type(exc).__name__}: {exc}")
+        raise
+    finally:
+        if result.counts[CREATED] or result.counts[UPDATED]:
+            invalidate_public_pages()  # bulk writes send no signals
+    finish_run(run, result)
     return result
 
 
-def read_file(path):
-    try:
-        return Path(path).read_bytes()
-    except IsADirectoryError:
-        raise FrontMatterError("is a directory") from None
-    except FileNotFoundError:
-        raise FrontMatterError("no such file") from None
+def known_hashes():
+    """`{content_hash: article_id}` of every imported article: what needs no parsing again."""
+    return dict(Article.objects.exclude(content_hash="").values_list("content_hash", "article_id"))
 
 
-def article_values(data):
-    """The model field values an article file sets, with its body sanitized."""
-    return {
-        "title": data.title,
-        "slug": data.slug,
-        "date": data.date,
-        "status": Status.DRAFT if data.draft else Status.PUBLISHED,
-        "summary": data.summary,
-        "description": data.description,
-        "body": sanitize_html(data.body),
-        "source_link": data.source_link,
-        "enclosure": data.enclosure,
-        "feed_item_id": data.feed_item_id,
-        "qrcode": data.qrcode,
-    }
+def load_all(candidates, reader, workers=None):
+    """Yield `Known`, `Failed` or `Incoming` for each candidate.
 
-
-def save_article(data, *, origin, dry_run=False, force=False):
-    """Create or update the article from `data`; return the outcome.
-
-    An article an editor changed since its last import is a conflict and stays as the editor left
-    it, unless `force`.
+    Files are read and hashed here; those to parse go to `workers` processes a chunk at a time,
+    with at most two chunks ahead of the consumer, so memory stays flat however large the run.
     """
-    with transaction.atomic():
-        values = article_values(data)
-        article = (
-            Article.objects.select_related("source").filter(article_id=data.article_id).first()
-        )
-        if article is None:
-            if not dry_run:
-                article = Article(article_id=data.article_id, **values)
-                article.source = get_source(data.source)
-                stamp_provenance(article, data, origin)
-                article.import_fingerprint = article_fingerprint(article, data.tags)
-                article.save(force_insert=True)
-                article.tags.set(data.tags)
-            return CREATED
-        changed = [name for name, value in values.items() if getattr(article, name) != value]
-        source_changed = (article.source.name if article.source else "") != data.source
-        current_tags = set(article.tags.names())
-        tags_changed = current_tags != set(data.tags)
-        if not (changed or source_changed or tags_changed):
-            return UNCHANGED
-        if not force and edited_since_import(article, current_tags):
-            return CONFLICT
-        if not dry_run:
-            for name in changed:
-                setattr(article, name, values[name])
-            if source_changed:
-                article.source = get_source(data.source)
-            stamp_provenance(article, data, origin)
-            article.import_fingerprint = article_fingerprint(article, data.tags)
-            article.save()
-            if tags_changed:
-                article.tags.set(data.tags)
-        return UPDATED
+    workers = default_workers() if workers is None else workers
+    if workers < 2 or len(candidates) < POOL_THRESHOLD:
+        for candidate in candidates:
+            loaded = reader(candidate)
+            yield parse_raw(loaded) if isinstance(loaded, Raw) else loaded
+        return
+    # fork: workers start in milliseconds with Django already set up.
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        pending, chunk = deque(), []
+        for candidate in candidates:
+            loaded = reader(candidate)
+            if not isinstance(loaded, Raw):
+                yield loaded
+                continue
+            chunk.append(loaded)
+            if len(chunk) == POOL_CHUNK:
+                pending.append(pool.map_async(parse_raw, chunk, chunksize=100))
+                chunk = []
+                if len(pending) > 2:
+                    yield from pending.popleft().get()
+        if chunk:
+            pending.append(pool.map_async(parse_raw, chunk, chunksize=100))
+        while pending:
+            yield from pending.popleft().get()
 
 
-def stamp_provenance(article, data, origin):
-    article.origin = origin
-    article.content_hash = data.content_hash
-    article.imported_at = timezone.now()
+def default_workers():
+    return min(2, os.cpu_count() or 1)
 
 
-def get_source(name):
-    """The source called `name`, created on first sight; None for no name."""
-    if not name:
-        return None
-    source = Source.objects.filter(name=name).first()
-    if source is None:
-        source = Source.objects.create(name=name, slug=Source.unique_slug(name))
-    return source
+class _FileImport:
+    """Sort loaded files into outcomes and batches; remember which file had which id."""
+
+    def __init__(self, result, writer):
+        self.result = result
+        self.writer = writer
+        self.seen = {}  # article_id -> first path that had it
+        self.batch = []
+        self.on_result = None
+
+    def take(self, loaded):
+        if isinstance(loaded, Failed):
+            return self.done(loaded.path, FAILED, loaded.reason)
+        path = loaded.origin if isinstance(loaded, Incoming) else loaded.path
+        if loaded.article_id in self.seen:
+            reason = (
+                f"duplicate article_id {loaded.article_id}: also in {self.seen[loaded.article_id]}"
+            )
+            return self.done(path, FAILED, reason)
+        self.seen[loaded.article_id] = path
+        if isinstance(loaded, Known):
+            return self.done(path, UNCHANGED)
+        self.batch.append(loaded)
+        if len(self.batch) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self):
+        if not self.batch:
+            return
+        batch, self.batch = self.batch, []
+        for item, (outcome, reason) in zip(batch, self.writer.write(batch), strict=True):
+            self.done(item.origin, outcome, reason)
+        if not self.writer.dry_run:
+            save_counts(self.writer.run, self.result.counts)
+
+    def done(self, path, outcome, reason=None):
+        if outcome == FAILED:
+            self.result.fail(path, reason)
+        else:
+            self.result.add(outcome)
+        if self.on_result:
+            self.on_result(path, outcome)
+
+
+def save_article(data, *, origin, dry_run=False, force=False, run=None):
+    """Create or update one article from parsed `data`; return the outcome."""
+    item = Incoming.from_data(origin, data)
+    writer = ArticleWriter(run=run, dry_run=dry_run, force=force)
+    outcome, _ = writer.write([item])[0]
+    return outcome

@@ -1,6 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+import sys
+from contextlib import nullcontext
 
-from articles.importers.files import CONFLICT, FAILED, import_paths
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from articles.importers.files import CONFLICT, FAILED, UPDATED, import_paths
 
 
 class Command(BaseCommand):
@@ -18,28 +23,91 @@ class Command(BaseCommand):
             action="store_true",
             help="Overwrite articles that editors changed since their last import.",
         )
+        parser.add_argument(
+            "--max-size",
+            type=int,
+            default=settings.ARTICLE_FILE_MAX_BYTES,
+            metavar="BYTES",
+            help="Refuse files larger than this (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Processes parsing files (default: up to 2; 0 or 1 parses in this process).",
+        )
 
-    def handle(self, *args, paths, dry_run, force, verbosity, **options):
+    def handle(self, *args, paths, dry_run, force, max_size, workers, verbosity, **options):
+        if max_size < 1:
+            raise CommandError("--max-size must be a positive number of bytes.")
+        progress = Progress(enabled=verbosity >= 1 and sys.stderr.isatty())
+
         def report(path, outcome):
-            if outcome == CONFLICT:
-                self.stdout.write(
-                    self.style.WARNING(f"conflict: {path} was edited in the admin; left as it is")
-                )
+            progress.step(outcome)
+            if outcome == CONFLICT and verbosity >= 1:
+                with progress.paused():
+                    self.stdout.write(
+                        self.style.WARNING(
+                            f"conflict: {path} was edited in the admin; left as it is"
+                        )
+                    )
             elif verbosity >= 2 and outcome != FAILED:
-                self.stdout.write(f"{outcome}: {path}")
+                with progress.paused():
+                    self.stdout.write(f"{outcome}: {path}")
 
-        result = import_paths(paths, dry_run=dry_run, force=force, on_result=report)
+        with progress:
+            result = import_paths(
+                paths,
+                dry_run=dry_run,
+                force=force,
+                max_bytes=max_size,
+                workers=workers,
+                on_found=progress.found,
+                on_result=report,
+            )
         for path, reason in result.failures:
             self.stderr.write(self.style.ERROR(f"{path}: {reason}"))
-        counts = result.counts
-        summary = (
-            f"{'Dry run: ' if dry_run else ''}{counts['created']} created, "
-            f"{counts['updated']} updated, {counts['unchanged']} unchanged, "
-            f"{counts['conflict']} in conflict, {counts['failed']} failed."
-        )
+        summary = f"{'Dry run: ' if dry_run else ''}{result.summary()}"
+        if verbosity >= 2:
+            summary += f" Recorded as import run {result.run.pk}."
         if not result.ok:
             self.stdout.write(self.style.WARNING(summary))
             raise CommandError(f"{len(result.failures)} file(s) failed to import.")
-        if force and counts["updated"]:
+        if force and result.counts[UPDATED] and verbosity >= 1:
             self.stdout.write(self.style.WARNING("--force: editors' changes were overwritten."))
-        self.stdout.write(self.style.SUCCESS(summary))
+        if verbosity >= 1:
+            self.stdout.write(self.style.SUCCESS(summary))
+
+
+class Progress:
+    """A progress bar on a terminal showing files/s and failures so far; nothing otherwise."""
+
+    def __init__(self, *, enabled):
+        self.bar = None
+        self.enabled = enabled
+        self.failed = 0
+
+    def __enter__(self):
+        if self.enabled:
+            self.bar = tqdm(unit=" files", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.bar is not None:
+            self.bar.close()
+
+    def found(self, count):
+        if self.bar is not None:
+            self.bar.reset(total=count)
+
+    def step(self, outcome):
+        if self.bar is None:
+            return
+        if outcome == FAILED:
+            self.failed += 1
+            self.bar.set_postfix(failed=self.failed, refresh=False)
+        self.bar.update()
+
+    def paused(self):
+        """Clear the bar while other lines are written to the terminal."""
+        return self.bar.external_write_mode() if self.bar is not None else nullcontext()

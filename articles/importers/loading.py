@@ -1,0 +1,148 @@
+"""Find, read and parse article files: the CPU-bound half of a file import.
+
+Nothing here queries the database. `Reader` reads and hashes a file: `Known` (its exact bytes were
+imported before), `Raw` or `Failed` (with the reason); `parse_raw()`, the costly part, turns `Raw`
+into `Incoming` (field values ready to write) and can run in forked worker processes.
+"""
+
+import hashlib
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from articles.frontmatter import FrontMatterError, parse_article
+from articles.models import Status
+from articles.sanitize import sanitize_html
+
+ARTICLE_SUFFIXES = frozenset({".md", ".txt"})
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A file whose exact bytes were imported before: unchanged, never parsed again."""
+
+    path: str
+    article_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Raw:
+    """A file read but not parsed yet."""
+
+    path: str
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One article to write: where it came from, its natural key and the values to store."""
+
+    origin: str
+    article_id: int
+    content_hash: str
+    source: str
+    tags: tuple[str, ...]
+    values: dict
+
+    @classmethod
+    def from_data(cls, origin, data):
+        return cls(
+            origin=str(origin),
+            article_id=data.article_id,
+            content_hash=data.content_hash,
+            source=data.source,
+            tags=data.tags,
+            values=article_values(data),
+        )
+
+
+def article_values(data):
+    """The model field values an article file sets, with its body sanitized."""
+    return {
+        "title": data.title,
+        "slug": data.slug,
+        "date": data.date,
+        "status": (Status.DRAFT if data.draft else Status.PUBLISHED).value,
+        "summary": data.summary,
+        "description": data.description,
+        "body": sanitize_html(data.body),
+        "source_link": data.source_link,
+        "enclosure": data.enclosure,
+        "feed_item_id": data.feed_item_id,
+        "qrcode": data.qrcode,
+    }
+
+
+def find_article_files(paths):
+    """Yield `(path, root)` for each article file under `paths`, in a stable order.
+
+    A folder is searched recursively without entering symlinked folders; its files carry the
+    folder as their root, so a symlinked file leading out of it can be refused. A file named
+    directly has no root: whoever named it chose it.
+    """
+    for path in map(str, paths):
+        if not os.path.isdir(path):
+            yield path, ""
+            continue
+        root = os.path.realpath(path)
+        for folder, subfolders, names in os.walk(path):  # followlinks=False
+            subfolders.sort()
+            for name in sorted(names):
+                if os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES:
+                    yield os.path.join(folder, name), root
+
+
+class Reader:
+    """Read one `(path, root)`: `Known` if imported byte for byte before, else `Raw` or `Failed`."""
+
+    def __init__(self, known_hashes, max_bytes):
+        self.known_hashes = known_hashes  # {content_hash: article_id} of what is in the database
+        self.max_bytes = max_bytes
+
+    def __call__(self, candidate):
+        path, root = candidate
+        try:
+            content = read_article_file(path, root=root, max_bytes=self.max_bytes)
+        except FrontMatterError as exc:
+            return Failed(path, str(exc))
+        article_id = self.known_hashes.get(hashlib.sha256(content).hexdigest())
+        if article_id is not None:
+            return Known(path, article_id)
+        return Raw(path, content)
+
+
+def parse_raw(raw):
+    """Parse and sanitize a `Raw` file into `Incoming`, or `Failed` with the reason."""
+    try:
+        return Incoming.from_data(raw.path, parse_article(raw.content))
+    except FrontMatterError as exc:
+        return Failed(raw.path, str(exc))
+
+
+def read_article_file(path, *, root="", max_bytes):
+    """The bytes of a regular file, refusing symlinks out of `root` and files over `max_bytes`."""
+    try:
+        if root and os.path.islink(path) and not Path(path).resolve().is_relative_to(root):
+            raise FrontMatterError(f"symlink leads outside {root}; not followed")
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise FrontMatterError("is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise FrontMatterError("is not a regular file")
+        if info.st_size > max_bytes:
+            raise FrontMatterError(
+                f"file is {info.st_size:,} bytes, over the limit of {max_bytes:,}"
+            )
+        with open(path, "rb") as file:
+            return file.read(max_bytes + 1)  # parse_article refuses a file that grew meanwhile
+    except FileNotFoundError:
+        raise FrontMatterError("no such file") from None
+    except OSError as exc:
+        raise FrontMatterError(exc.strerror or str(exc)) from None

@@ -1,0 +1,97 @@
+"""Every import run is accountable: outcomes, results and the `ImportRun` record they leave.
+
+File and feed importers share this: they count outcomes in an `ImportResult` and record the run
+with `start_run()` / `finish_run()`, so the admin shows who imported what, and what failed and why.
+"""
+
+import getpass
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from articles.models import ImportRun
+
+CREATED = "created"
+UPDATED = "updated"
+UNCHANGED = "unchanged"
+CONFLICT = "conflict"
+FAILED = "failed"
+OUTCOMES = (CREATED, UPDATED, UNCHANGED, CONFLICT, FAILED)
+
+# ImportRun's count field for each outcome.
+COUNT_FIELDS = {
+    CREATED: "created",
+    UPDATED: "updated",
+    UNCHANGED: "unchanged",
+    CONFLICT: "conflicts",
+    FAILED: "failed",
+}
+
+
+@dataclass
+class ImportResult:
+    counts: Counter = field(default_factory=Counter)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, outcome):
+        self.counts[outcome] += 1
+
+    def fail(self, path, reason):
+        self.counts[FAILED] += 1
+        self.failures.append((str(path), reason))
+
+    @property
+    def ok(self):
+        return not self.failures
+
+    def summary(self):
+        """One line of counts, as commands print it."""
+        counts = self.counts
+        return (
+            f"{counts[CREATED]} created, {counts[UPDATED]} updated, "
+            f"{counts[UNCHANGED]} unchanged, {counts[CONFLICT]} in conflict, "
+            f"{counts[FAILED]} failed."
+        )
+
+
+def current_os_user():
+    """Who runs this process, as the operating system knows them; empty when it can't say."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry for the uid, e.g. in a bare container
+        return str(os.getuid()) if hasattr(os, "getuid") else ""
+
+
+def start_run(kind, paths, *, dry_run=False, forced=False, source=None, started_by=None):
+    """Record that a run of `kind` over `paths` (files, folders or feed URLs) starts now."""
+    return ImportRun.objects.create(
+        kind=kind,
+        started_by=current_os_user() if started_by is None else started_by,
+        paths=[str(path) for path in paths],
+        source=source,
+        dry_run=dry_run,
+        forced=forced,
+    )
+
+
+def count_values(counts):
+    """ImportRun field values for a Counter of outcomes."""
+    return {name: counts[outcome] for outcome, name in COUNT_FIELDS.items()}
+
+
+def save_counts(run, counts):
+    """Store the counts so far, so an interrupted run still shows how far it got."""
+    ImportRun.objects.filter(pk=run.pk).update(**count_values(counts))
+
+
+def finish_run(run, result, *, error=""):
+    """Store the run's final counts, every failure with its reason, and the time it ended."""
+    for name, value in count_values(result.counts).items():
+        setattr(run, name, value)
+    run.failures = [{"path": path, "reason": reason} for path, reason in result.failures]
+    run.error = error
+    run.finished_at = timezone.now()
+    run.save()
+    return run

@@ -1,0 +1,230 @@
+"""Write parsed articles to the database in batches: one transaction and a few queries a batch.
+
+For each article the writer decides the outcome first (created, updated, unchanged, or a conflict
+with an editor's changes) and only then writes, all of a batch in bulk. If the batch trips over the
+database (a constraint, a value it refuses), it is retried one article at a time so that only the
+offending article fails, and nothing of it is kept.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.importers.bulk import insert_rows
+from articles.importers.loading import Incoming
+from articles.importers.protection import article_fingerprint, edited_since_import, fingerprint
+from articles.importers.runs import (
+    CONFLICT,
+    CREATED,
+    FAILED,
+    UNCHANGED,
+    UPDATED,
+)
+from articles.models import Article, Revision, Source, TaggedArticle
+
+PROVENANCE_FIELDS = ["origin", "content_hash", "import_fingerprint", "imported_at", "updated_at"]
+
+
+@dataclass(slots=True)
+class Plan:
+    item: Incoming
+    outcome: str
+    article: Article | None = None
+    changes: dict | None = None
+
+
+class ArticleWriter:
+    """Write `Incoming` articles batch by batch for one import run; editors' changes win."""
+
+    def __init__(self, *, run=None, dry_run=False, force=False, origin=Revision.Origin.IMPORT):
+        self.run = run
+        self.dry_run = dry_run
+        self.force = force
+        self.revision_origin = origin
+        self.sources = {}  # name -> Source, kept across batches of the run
+
+    def write(self, items):
+        """Write `items`; return one `(outcome, reason)` per item, in the order given."""
+        try:
+            plans = self._write(items)
+        except DatabaseError as exc:
+            if len(items) > 1:
+                return [self.write([item])[0] for item in items]
+            try:
+                # Once more: a concurrent import may just have committed this very article.
+                plans = self._write(items)
+            except DatabaseError:
+                return [(FAILED, f"the database refused it: {exc}")]
+        return [(plan.outcome, None) for plan in plans]
+
+    def _write(self, items):
+        """Plan and write `items` in one transaction; return their plans, in the order given."""
+        sources = dict(self.sources)
+        # One lock order for every batch of every run: concurrent imports wait, never deadlock.
+        ordered = sorted(items, key=lambda item: item.article_id)
+        try:
+            with transaction.atomic():
+                plans = self._plan(ordered)
+                if not self.dry_run:
+                    self._apply(plans)
+        except DatabaseError:
+            self.sources = sources  # what the failed transaction created is gone
+            raise
+        by_item = {id(plan.item): plan for plan in plans}
+        return [by_item[id(item)] for item in items]
+
+    def _plan(self, items):
+        ids = [item.article_id for item in items]
+        existing = {
+            article.article_id: article
+            for article in Article.objects.filter(article_id__in=ids)
+            .select_related("source")
+            .prefetch_related("tags")
+        }
+        plans = []
+        for item in items:
+            article = existing.get(item.article_id)
+            if article is None:
+                plans.append(Plan(item, CREATED))
+                continue
+            tag_names = [tag.name for tag in article.tags.all()]
+            changes = article_changes(article, tag_names, item)
+            if not changes:
+                outcome = UNCHANGED
+            elif not self.force and edited_since_import(article, tag_names):
+                outcome = CONFLICT
+            else:
+                outcome = UPDATED
+            plans.append(Plan(item, outcome, article, changes))
+        return plans
+
+    def _apply(self, plans):
+        now = timezone.now()
+        creates = [plan for plan in plans if plan.outcome == CREATED]
+        updates = [plan for plan in plans if plan.outcome == UPDATED]
+        self._resolve_sources({plan.item.source for plan in creates + updates})
+        tag_ids = self._resolve_tags({tag for plan in creates + updates for tag in plan.item.tags})
+        pks = self._create(creates, now)
+        self._update(updates, now)
+        retag = [(pks[plan.item.article_id], plan.item.tags) for plan in creates]
+        retag += [(plan.article.pk, plan.item.tags) for plan in updates if "tags" in plan.changes]
+        set_tags(retag, tag_ids, replace=any("tags" in plan.changes for plan in updates))
+        Revision.objects.bulk_create(
+            Revision(
+                article=plan.article,
+                origin=self.revision_origin,
+                import_run=self.run,
+                changes=plan.changes,
+                created_at=now,
+            )
+            for plan in updates
+        )
+
+    def _create(self, plans, now):
+        """Insert the new articles; return their primary keys by article_id."""
+        if not plans:
+            return {}
+        rows = []
+        for plan in plans:
+            item = plan.item
+            source = self.sources.get(item.source)
+            rows.append(
+                {
+                    **item.values,
+                    "article_id": item.article_id,
+                    "source_id": source.pk if source else None,
+                    "import_fingerprint": fingerprint(item.values, item.tags),
+                    "origin": item.origin,
+                    "content_hash": item.content_hash,
+                    "imported_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        insert_rows(Article, rows)
+        ids = [plan.item.article_id for plan in plans]
+        return dict(Article.objects.filter(article_id__in=ids).values_list("article_id", "pk"))
+
+    def _update(self, plans, now):
+        if not plans:
+            return
+        fields = set(PROVENANCE_FIELDS)
+        for plan in plans:
+            article, item = plan.article, plan.item
+            for name in plan.changes.keys() & item.values.keys():
+                setattr(article, name, item.values[name])
+                fields.add(name)
+            if "source" in plan.changes:
+                article.source = self.sources.get(item.source)
+                fields.add("source")
+            article.origin = item.origin
+            article.content_hash = item.content_hash
+            article.imported_at = article.updated_at = now
+            article.import_fingerprint = article_fingerprint(article, item.tags)
+        Article.objects.bulk_update([plan.article for plan in plans], sorted(fields))
+
+    def _resolve_sources(self, names):
+        for name in sorted(names - self.sources.keys() - {""}):
+            source = Source.objects.filter(name=name).first()
+            if source is None:
+                source, _ = Source.objects.get_or_create(
+                    name=name, defaults={"slug": Source.unique_slug(name)}
+                )
+            self.sources[name] = source
+
+    def _resolve_tags(self, names):
+        """Tag ids by name, creating the missing tags in bulk."""
+        if not names:
+            return {}
+        ids = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
+        missing = sorted(names - ids.keys())
+        if missing:
+            Tag.objects.bulk_create(
+                [Tag(name=name, slug=Tag().slugify(name)) for name in missing],
+                ignore_conflicts=True,
+            )
+            ids.update(Tag.objects.filter(name__in=missing).values_list("name", "pk"))
+            for name in sorted(names - ids.keys()):
+                # Its slug is taken by another name ("Energy" vs "energy"): taggit numbers it.
+                ids[name] = Tag.objects.get_or_create(name=name)[0].pk
+        return ids
+
+
+def set_tags(tagging, tag_ids, *, replace):
+    """Give each article of the `(pk, tag names)` pairs exactly those tags, in bulk."""
+    if not tagging:
+        return
+    if replace:
+        TaggedArticle.objects.filter(content_object__in=[pk for pk, _ in tagging]).delete()
+    insert_rows(
+        TaggedArticle,
+        [
+            {"content_object_id": pk, "tag_id": tag_ids[name]}
+            for pk, names in tagging
+            for name in names
+        ],
+    )
+
+
+def article_changes(article, tag_names, item):
+    """`{field: [old, new]}` for each field the import would change, as JSON values."""
+    changes = {
+        name: [json_value(getattr(article, name)), json_value(value)]
+        for name, value in item.values.items()
+        if getattr(article, name) != value
+    }
+    old_source = article.source.name if article.source else ""
+    if old_source != item.source:
+        changes["source"] = [old_source, item.source]
+    if set(tag_names) != set(item.tags):
+        changes["tags"] = [sorted(tag_names), sorted(item.tags)]
+    return changes
+
+
+def json_value(value):
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
