@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import path
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from articles import revisions, workflow
 from articles.changelist import (
@@ -16,7 +16,7 @@ from articles.changelist import (
     PublicationFilter,
 )
 from articles.forms import ArticleActionForm, ArticleAdminForm
-from articles.models import Article, Revision, Source, Status
+from articles.models import Article, ImportRun, Revision, Source, Status
 
 
 class NewsroomAdmin(admin.ModelAdmin):
@@ -243,3 +243,72 @@ class ArticleAdmin(NewsroomAdmin):
         self.message_user(
             request, f"Tagged {len(tagged)} article(s) “{tag.name}”.", messages.SUCCESS
         )
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """The record of every import: read-only, because it is the account of what happened."""
+
+    FAILURES_SHOWN = 500
+
+    list_display = [
+        "started_at",
+        "kind",
+        "started_by",
+        "path_list",
+        "created",
+        "updated",
+        "unchanged",
+        "conflicts",
+        "failed",
+        "dry_run",
+        "state",
+    ]
+    list_filter = ["kind", "dry_run", "forced", "source"]
+    list_select_related = ["source"]
+    search_fields = ["started_by", "error"]
+    date_hierarchy = "started_at"
+    fields = [
+        "kind",
+        "state",
+        "started_by",
+        "started_at",
+        "finished_at",
+        "path_list",
+        "source",
+        ("dry_run", "forced"),
+        ("created", "updated", "unchanged", "conflicts", "failed"),
+        "failure_list",
+        "error",
+    ]
+    readonly_fields = ["state", "path_list", "failure_list"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="paths")
+    def path_list(self, run):
+        return ", ".join(run.paths)
+
+    @admin.display(description="state")
+    def state(self, run):
+        if run.error:
+            return "stopped"
+        return "finished" if run.finished_at else "running or interrupted"
+
+    @admin.display(description="failures")
+    def failure_list(self, run):
+        failures = run.failures[: self.FAILURES_SHOWN]
+        if not failures:
+            return "none"
+        items = format_html_join(
+            "", "<li><code>{}</code>: {}</li>", ((f["path"], f["reason"]) for f in failures)
+        )
+        more = len(run.failures) - len(failures)
+        return format_html("<ul>{}</ul>{}", items, f"… and {more} more" if more > 0 else "")

@@ -51,3 +51,17 @@ def empty_cache():
             client.delete(*keys)
     else:
         cache.clear()
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """Write a file under a temporary folder: `folder("2025/a.md", text_or_bytes)`."""
+
+    def write(name, text):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode() if isinstance(text, str) else text)
+        return path
+
+    write.path = tmp_path
+    return write

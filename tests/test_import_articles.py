@@ -1,34 +1,13 @@
 import datetime as dt
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.test import TestCase
 
 from articles.models import Article, Source, Status
 from tests.conftest import DATA
 from tests.factories import article_file
-
-
-def run_import(*paths, **options):
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_articles", *map(str, paths), stdout=out, stderr=err, **options)
-    except CommandError as exc:
-        return out.getvalue(), err.getvalue(), exc
-    return out.getvalue(), err.getvalue(), None
-
-
-@pytest.fixture
-def folder(tmp_path):
-    def write(name, text):
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode() if isinstance(text, str) else text)
-        return path
-
-    write.path = tmp_path
-    return write
+from tests.importing import run_import
 
 
 @pytest.mark.django_db

@@ -72,7 +72,7 @@ def article_values(data):
         "status": (Status.DRAFT if data.draft else Status.PUBLISHED).value,
         "summary": data.summary,
         "description": data.description,
-        "body": sanitize_html(data.body),
+        "body": sanitize_html(data.body).strip(),
         "source_link": data.source_link,
         "enclosure": data.enclosure,
         "feed_item_id": data.feed_item_id,

@@ -167,13 +167,17 @@ class ArticleWriter:
         Article.objects.bulk_update([plan.article for plan in plans], sorted(fields))
 
     def _resolve_sources(self, names):
-        for name in sorted(names - self.sources.keys() - {""}):
-            source = Source.objects.filter(name=name).first()
-            if source is None:
-                source, _ = Source.objects.get_or_create(
-                    name=name, defaults={"slug": Source.unique_slug(name)}
-                )
-            self.sources[name] = source
+        """Fill `self.sources` for `names`, creating the sources seen for the first time."""
+        wanted = names - self.sources.keys() - {""}
+        if not wanted:
+            return
+        self.sources.update(
+            (source.name, source) for source in Source.objects.filter(name__in=wanted)
+        )
+        for name in sorted(wanted - self.sources.keys()):
+            self.sources[name], _ = Source.objects.get_or_create(
+                name=name, defaults={"slug": Source.unique_slug(name)}
+            )
 
     def _resolve_tags(self, names):
         """Tag ids by name, creating the missing tags in bulk."""
