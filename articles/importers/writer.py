@@ -6,13 +6,13 @@ database (a constraint, a value it refuses), it is retried one article at a time
 offending article fails, and nothing of it is kept.
 """
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from taggit.models import Tag
 
+from articles import revisions
 from articles.importers.bulk import insert_rows
 from articles.importers.loading import Incoming
 from articles.importers.protection import article_fingerprint, edited_since_import, fingerprint
@@ -112,15 +112,10 @@ class ArticleWriter:
         retag = [(pks[plan.item.article_id], plan.item.tags) for plan in creates]
         retag += [(plan.article.pk, plan.item.tags) for plan in updates if "tags" in plan.changes]
         set_tags(retag, tag_ids, replace=any("tags" in plan.changes for plan in updates))
-        Revision.objects.bulk_create(
-            Revision(
-                article=plan.article,
-                origin=self.revision_origin,
-                import_run=self.run,
-                changes=plan.changes,
-                created_at=now,
-            )
-            for plan in updates
+        revisions.record_many(
+            [(plan.article, plan.changes) for plan in updates],
+            origin=self.revision_origin,
+            import_run=self.run,
         )
 
     def _create(self, plans, now):
@@ -216,7 +211,7 @@ def set_tags(tagging, tag_ids, *, replace):
 def article_changes(article, tag_names, item):
     """`{field: [old, new]}` for each field the import would change, as JSON values."""
     changes = {
-        name: [json_value(getattr(article, name)), json_value(value)]
+        name: [revisions.json_value(getattr(article, name)), revisions.json_value(value)]
         for name, value in item.values.items()
         if getattr(article, name) != value
     }
@@ -226,9 +221,3 @@ def article_changes(article, tag_names, item):
     if set(tag_names) != set(item.tags):
         changes["tags"] = [sorted(tag_names), sorted(item.tags)]
     return changes
-
-
-def json_value(value):
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    return value
