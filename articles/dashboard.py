@@ -122,7 +122,7 @@ def imports_chart(counts, days=DAYS, today=None, top=TOP_SOURCES):
     for source, n in totals.items():
         legend_totals[group(source)] += n
     return Chart(
-        width=left + days * step,
+        width=left + days * step + 12,  # room for the last date label
         height=plot_bottom + 18,
         plot_top=plot_top,
         plot_bottom=plot_bottom,
@@ -132,7 +132,7 @@ def imports_chart(counts, days=DAYS, today=None, top=TOP_SOURCES):
         labels=tuple(
             (left + i * step + step / 2, f"{day:%-d %b}")
             for i, day in enumerate(dates)
-            if i % 7 == 0 or i == days - 1
+            if (days - 1 - i) % 7 == 0  # today, and a week apart back from it
         ),
         peak=peak,
         total=sum(totals.values()),

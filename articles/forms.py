@@ -95,7 +95,6 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Media:
         js = ["js/admin-counters.js"]
-        css = {"all": ["css/admin.css"]}
 
     def clean_body(self):
         return sanitize_html(self.cleaned_data["body"])

@@ -185,6 +185,8 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-date", "-article_id"], name="article_public_idx"),
             models.Index(fields=["source", "status", "-date"], name="article_source_idx"),
+            # The admin's list: newest first over the whole archive, whatever the status.
+            models.Index(fields=["-date", "-article_id"], name="article_date_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -41,7 +41,7 @@ def json_value(value):
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, dt.datetime):
-        return value.isoformat()
+        return value.replace(microsecond=0).isoformat()  # what forms show and editors see
     if isinstance(value, list | tuple | set | frozenset):
         return sorted(json_value(v) for v in value)
     if hasattr(value, "name") and hasattr(value, "storage"):  # a FieldFile

@@ -65,3 +65,15 @@ def toml_value(value):
 
 class RawToml(str):
     """A value written into the front matter as it is (a TOML datetime, a table...)."""
+
+
+def renditions_manifest(image="images/x.png"):
+    """What articles.renditions keeps for an uploaded `image`, without making any file."""
+    folder = "renditions/" + image.rsplit(".", 1)[0]
+    return {
+        "source": image,
+        "thumbnail": {"name": f"{folder}/thumbnail.webp", "width": 160, "height": 90},
+        "webp": [{"name": f"{folder}/w800.webp", "width": 800, "height": 450}],
+        "jpeg": [{"name": f"{folder}/w800.jpg", "width": 800, "height": 450}],
+        "social": {"name": f"{folder}/social.jpg", "width": 1200, "height": 630},
+    }

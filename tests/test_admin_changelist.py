@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.changelist import EstimatedCountPaginator
 from articles.models import Article, Revision, Status, TaggedArticle
-from tests.factories import make_article, make_source
+from tests.factories import make_article, make_source, renditions_manifest
 
 CHANGELIST = "/admin/articles/article/"
 
@@ -19,13 +19,7 @@ def bulk_articles(count, source, start=1_000_000):
     from taggit.models import Tag
 
     now = timezone.now()
-    manifest = {
-        "source": "images/x.png",
-        "thumbnail": {"name": "renditions/images/x/thumbnail.webp", "width": 160, "height": 90},
-        "webp": [{"name": "renditions/images/x/w400.webp", "width": 400, "height": 300}],
-        "jpeg": [{"name": "renditions/images/x/w400.jpg", "width": 400, "height": 300}],
-        "social": {"name": "renditions/images/x/social.jpg", "width": 1200, "height": 630},
-    }
+    manifest = renditions_manifest("images/x.png")
     articles = Article.objects.bulk_create(
         Article(
             article_id=start + n,

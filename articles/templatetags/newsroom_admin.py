@@ -1,7 +1,9 @@
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.urls import NoReverseMatch, reverse
 
 from articles import dashboard
+from articles.models import Article
 
 register = template.Library()
 
@@ -25,3 +27,12 @@ def newsroom_dashboard(context):
         "changelist_url": reverse("admin:articles_article_changelist"),
         "days": dashboard.DAYS,
     }
+
+
+@register.filter
+def field_label(name):
+    """The article field's name as the form labels it: `image_alt` reads "alt text"."""
+    try:
+        return Article._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        return name

@@ -1,0 +1,112 @@
+"""The editors' room in a real browser: Playwright drives Chromium against a live server."""
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article, Revision, Status
+from tests.conftest import require
+from tests.factories import make_article, make_source
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+NEW_SUMMARY = "Grid operators approve the region's largest battery, due online next spring."
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    require(CHROMIUM, "Chromium is not installed (Debian: apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    require(sync_playwright, "the playwright package is not installed (pip install -e '.[dev]')")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls around it are safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def editor():
+    user = User.objects.create_user("editor", password="a long editor password", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_editor_polishes_and_publishes_an_article(browser, live_server, editor):
+    article = make_article(
+        title="Battery storage approved",
+        status=Status.DRAFT,
+        summary="Machine summary.",
+        date=timezone.now() - dt.timedelta(hours=1),
+        source=make_source("Energy Wire"),
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    header = ARTIFACTS / "header.png"
+    gradient = Image.merge("RGB", [Image.linear_gradient("L").resize((1400, 800))] * 3)
+    gradient.save(header, "PNG")
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/articles/article/{article.pk}/change/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "a long editor password")
+    page.click("input[type=submit]")
+    page.wait_for_selector("#article_form")
+
+    counter = page.locator("#id_summary_counter")
+    assert counter.inner_text() == "16 characters (recommended: up to 250)"
+    page.fill("#id_summary", "x" * 260)
+    assert counter.inner_text() == "260 characters (recommended: up to 250): too long"
+    assert "over" in counter.get_attribute("class")
+    page.fill("#id_summary", NEW_SUMMARY)
+    assert counter.inner_text() == f"{len(NEW_SUMMARY)} characters (recommended: up to 250)"
+    assert "over" not in counter.get_attribute("class")
+
+    page.set_input_files("#id_image", str(header))
+    page.fill("#id_image_alt", "A row of battery containers beside a substation.")
+    page.fill("#id_image_caption", "Photo: Energy Wire")
+    page.select_option("#id_status", "published")
+    page.screenshot(path=ARTIFACTS / "admin-article-form.png", full_page=True)
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    assert page.locator("img.image-preview").count() == 1
+    page.screenshot(path=ARTIFACTS / "admin-article-saved.png", full_page=True)
+
+    article.refresh_from_db()
+    assert article.status == Status.PUBLISHED and article.is_public
+    assert article.renditions is not None
+    revision = Revision.objects.get(article=article)
+    assert revision.user == editor
+    assert set(revision.changes) >= {"summary", "image", "image_alt", "status"}
+
+    public = browser.new_page(viewport={"width": 1280, "height": 900})  # a reader, logged out
+    response = public.goto(f"{live_server.url}{article.get_absolute_url()}")
+    assert response.status == 200
+    assert public.locator(".lede").inner_text() == NEW_SUMMARY
+    assert public.locator(".banner").count() == 0
+    image = public.locator(".header-image img")
+    assert image.get_attribute("alt") == "A row of battery containers beside a substation."
+    image.scroll_into_view_if_needed()
+    assert image.evaluate("img => img.complete && img.naturalWidth") > 0
+    public.screenshot(path=ARTIFACTS / "public-article.png", full_page=True)
+    assert Article.objects.published().filter(pk=article.pk).exists()
