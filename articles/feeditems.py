@@ -2,7 +2,8 @@
 
 feedparser reads every RSS and Atom flavour, recovers what it can from ill-formed XML and never
 expands entity declarations beyond single characters or fetches external ones. Its own sanitizer
-is not trusted (it keeps `javascript:` in `img src`): bodies go through `sanitize_html` after it.
+is off: it keeps `javascript:` in `img src` and repeats content it chokes on. Bodies go through
+the project's one sanitizer, `sanitize_html` (nh3), after it.
 """
 
 import datetime as dt
@@ -15,7 +16,8 @@ from dataclasses import asdict, dataclass
 from urllib.parse import urljoin
 
 import feedparser
-from django.utils.html import linebreaks, strip_tags
+import nh3
+from django.utils.html import linebreaks
 
 from articles.frontmatter import (
     TITLE_MAX_LENGTH,
@@ -84,7 +86,10 @@ def parse_feed(data, *, url="", response_headers=None):
     if not data.strip():
         raise FeedError("the document is empty")
     # A stream, never a string: feedparser would treat a string as a URL or path to open.
-    result = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    try:
+        result = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=False)
+    except Exception as exc:  # hostile bytes can trip any parser: one clear error, not a crash
+        raise FeedError(f"the feed could not be parsed: {exc!r}") from None
     if not result.version and not result.entries:
         raise FeedError(_not_a_feed_reason(data, result))
     feed = result.feed
@@ -200,10 +205,16 @@ def _plain(value, detail=None):
 
 
 def _text_of_html(value):
-    text = html.unescape(strip_tags(BLOCK_END_RE.sub(" ", value)))
+    text = _strip_tags(BLOCK_END_RE.sub(" ", value))
     if TAG_RE.search(text):
-        text = strip_tags(text)  # markup escaped twice, as wires do in RSS titles
+        text = _strip_tags(text)  # markup escaped twice, as wires do in RSS titles
     return " ".join(text.split())
+
+
+def _strip_tags(value):
+    # nh3, not Django's strip_tags: the standard library's HTMLParser under that one raises
+    # AssertionError on hostile declarations such as '<![><img src="]>'.
+    return html.unescape(nh3.clean(value, tags=set()))
 
 
 def _truncate(text, limit):

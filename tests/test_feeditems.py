@@ -1,5 +1,7 @@
 import datetime as dt
 import time
+from html.parser import HTMLParser
+from xml.sax.saxutils import escape
 
 import pytest
 
@@ -192,3 +194,24 @@ def test_external_entities_are_never_read_or_fetched(tmp_path, local_server):
     assert "TOP-SECRET" not in text
     assert "REMOTE-ENTITY" not in text
     assert local_server.requests == []
+
+
+def test_hostile_markup_declarations_are_read_not_crashed_on():
+    payload = escape('<![><img src="]><img src=x onerror=alert(39)//">')
+    data = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>W</title>
+    <item><title>Vector {payload}</title><guid>x-1</guid><description>{payload}</description></item>
+    </channel></rss>""".encode()
+    item = parse_feed(data).items[0]
+    assert set(attributes_in(item.body)) == {("img", "src")}  # no onerror= survives
+    assert "<img" not in item.summary
+
+
+def attributes_in(markup):
+    found = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.extend((tag, name) for name, _ in attrs)
+
+    Collector().feed(markup)
+    return found

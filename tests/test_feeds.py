@@ -186,6 +186,20 @@ class ImportFeedTests:
         assert not Article.objects.exists()
         assert reason in ImportRun.objects.get().error
 
+    def test_non_latin_categories_become_tags_with_working_pages(self, client, tmp_path):
+        make_source("Example Wire", default_status=Status.PUBLISHED)
+        feed = tmp_path / "rss2.xml"
+        feed.write_text(
+            RSS2.read_text().replace("<category>Energy</category>", "<category>новости</category>")
+        )
+        import_feed(str(feed), source_name="Example Wire")
+        article = Article.objects.get(feed_item_id="wire-1001")
+        assert "новости" in article.tags.names()
+        response = client.get(article.get_absolute_url())
+        assert response.status_code == 200
+        tag = article.tags.get(name="новости")
+        assert client.get(f"/tags/{tag.slug}/").status_code == 200
+
     def test_records_each_import_as_a_run(self):
         import_feed(str(RSS2), started_by="tester")
         import_feed(str(RSS2))
