@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.importers import feeds
 from articles.importers.feeds import import_feed, poll_source, sources_due
-from articles.models import Article, ImportRun, Source, Status
+from articles.models import Article, ImportRun, Revision, Source, Status
 from tests.conftest import DATA
 from tests.factories import make_article, make_source
 
@@ -108,8 +108,15 @@ class ImportFeedTests:
         article.refresh_from_db()
         assert article.title == "Solar Maker Opens Second Plant"
         assert article.slug == "solar-maker-opens-second-plant"
-        assert article.article_id == Article.objects.get(pk=article.pk).article_id
         assert list(article.tags.names()) == ["Solar Power"]
+        revision = article.revisions.get()
+        assert revision.origin == Revision.Origin.FEED
+        assert revision.import_run == ImportRun.objects.latest()
+        assert revision.changes["title"] == [
+            "Solar Maker Opens Plant",
+            "Solar Maker Opens Second Plant",
+        ]
+        assert revision.changes["tags"] == [["Energy", "Solar Power"], ["Solar Power"]]
 
     def test_an_item_edited_in_the_admin_is_a_conflict_and_left_alone(self, tmp_path):
         import_feed(str(RSS2))

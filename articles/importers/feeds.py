@@ -15,6 +15,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from articles import revisions
 from articles.cache import invalidate_public_pages
 from articles.feeditems import FeedError, parse_feed
 from articles.fetch import Fetched, FetchError, fetch
@@ -165,7 +166,7 @@ def save_item(item, result, run, *, dry_run=False):
     for attempt in range(1, SAVE_ATTEMPTS + 1):
         try:
             with transaction.atomic():
-                outcome = _save_item(item, result.source, result.location, dry_run)
+                outcome = _save_item(item, result.source, run, dry_run)
             break
         except IntegrityError:
             # Another poller took the same article_id or created the same item: look again.
@@ -200,7 +201,7 @@ def item_values(item):
     return values
 
 
-def _save_item(item, source, origin, dry_run):
+def _save_item(item, source, run, dry_run):
     article = None
     if source.pk is not None:
         article = (
@@ -210,7 +211,7 @@ def _save_item(item, source, origin, dry_run):
         )
     if article is None:
         if not dry_run:
-            _create(item, source, origin)
+            _create(item, source, run.paths[0])
         return CREATED
     if article.content_hash == item.content_hash:
         return UNCHANGED  # the feed says what it said last time, whatever editors did since
@@ -223,16 +224,19 @@ def _save_item(item, source, origin, dry_run):
     if edited_since_import(article, current_tags):
         return CONFLICT
     if not dry_run:
+        before = revisions.snapshot(article)
         for name in changed:
             setattr(article, name, values[name])
         if "enclosure" in changed:
             # The header image came from the old enclosure: fetch_enclosures gets the new one.
             article.image = ""
             article.enclosure_error = ""
-        _stamp(article, item, origin)
+        _stamp(article, item, run.paths[0])
         article.save()
         if tags_changed:
             article.tags.set(item.tags)
+        changes = revisions.diff(before, revisions.snapshot(article))
+        revisions.record(article, changes, origin=revisions.Origin.FEED, import_run=run)
     return UPDATED
 
 
