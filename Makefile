@@ -8,7 +8,7 @@ PORT ?= 8000
 DEMO_USER ?= admin
 DEMO_PASSWORD ?= admin
 
-.PHONY: run test lint install migrate samples clean
+.PHONY: run serve test lint install migrate samples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ run: $(STAMP)
 	@echo "  Admin: http://$(HOST):$(PORT)/admin/  (log in as $(DEMO_USER) / $(DEMO_PASSWORD))"
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production server: gunicorn with gunicorn.conf.py. Needs the production environment
+# (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CACHE_URL, ...); migrate once per deploy, not here.
+serve: $(STAMP)
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/gunicorn -c gunicorn.conf.py
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

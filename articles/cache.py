@@ -1,11 +1,12 @@
 """The public page cache: whole responses for anonymous readers, dropped when the content changes.
 
-Every cached page is filed under the current *generation*, a random token kept in the cache.
-Anything that changes what a public page may show (an article, tag or source saved or deleted,
-an import, any write through the admin) calls `invalidate_public_pages()`, which drops the token:
-the next request starts a new generation and every page is rendered afresh, on every app server
-sharing the cache. Old pages are never served again and simply expire. A generation also ends by
-itself when the next scheduled article is due, so it appears on time without anyone saving.
+Every cached page is stamped with the current *generation*, a random token kept in the cache,
+and is served only while that token is current (one round trip fetches both). Anything that
+changes what a public page may show (an article, tag or source saved or deleted, an import, any
+write through the admin) calls `invalidate_public_pages()`, which drops the token: the next
+request starts a new generation and every page is rendered afresh, on every app server sharing
+the cache. A generation also ends by itself when the next scheduled article is due, so that it
+appears on time without anyone saving.
 
 The cache is a speed-up, never a dependency: when it is down, pages are served uncached and a
 warning is logged.
@@ -71,13 +72,10 @@ def _drop_generation():
         warn_cache_down(exc)
 
 
-def current_generation():
-    """Return the current generation token, starting a new generation if there is none."""
-    token = cache.get(GENERATION_KEY)
-    if token is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, generation_timeout())
-        token = cache.get(GENERATION_KEY)
-    return token
+def start_generation():
+    """Start a new generation (unless another process just did) and return its token."""
+    cache.add(GENERATION_KEY, uuid.uuid4().hex, generation_timeout())
+    return cache.get(GENERATION_KEY)
 
 
 def generation_timeout():
@@ -100,9 +98,9 @@ def generation_timeout():
     return max(1, min(limit, int((next_due - now).total_seconds()) + 1))
 
 
-def page_key(request, generation):
+def page_key(request):
     url = request.build_absolute_uri()
-    return f"public-pages:{generation}:{hashlib.sha256(url.encode()).hexdigest()}"
+    return f"public-pages:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
 def is_cacheable_request(request):
@@ -157,15 +155,16 @@ class PublicPageCacheMiddleware:
                 invalidate_public_pages()
             return response
 
-        key = None
+        # One round trip: the current generation and the page, valid only if filed under it.
+        key, generation, page = page_key(request), None, None
         try:
-            key = page_key(request, current_generation())
-            frozen = cache.get(key)
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY) or start_generation()
+            page = found.get(key)
         except Exception as exc:
             warn_cache_down(exc)
-            frozen = None
-        if frozen is not None:
-            return thaw(frozen)
+        if page is not None and page[0] == generation:
+            return thaw(page[1])
 
         response = self.get_response(request)
         if hasattr(response, "render") and not response.is_rendered:
@@ -173,9 +172,10 @@ class PublicPageCacheMiddleware:
         if request.method == "GET" and is_cacheable_response(response):
             set_response_etag(response)
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
-            if key is not None:
+            if generation is not None:
                 try:
-                    cache.set(key, freeze(response), settings.PUBLIC_PAGE_CACHE_SECONDS)
+                    page = (generation, freeze(response))
+                    cache.set(key, page, settings.PUBLIC_PAGE_CACHE_SECONDS)
                 except Exception as exc:
                     warn_cache_down(exc)
         return response

@@ -155,7 +155,7 @@ class GenerationTests(TestCase):
     PUBLIC_PAGE_CACHE_SECONDS=600,
     CACHES={
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.redis_cache.RedisCache",
             # Nothing listens on port 9 here: every cache call fails at once.
             "LOCATION": "redis://127.0.0.1:9/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
