@@ -162,7 +162,16 @@ class Server:
 def wrk(url, duration, connections=WRK_CONNECTIONS, threads=2):
     """Run wrk against `url`; return requests/s, latency percentiles (ms), errors, non-2xx."""
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            url,
+        ],
         capture_output=True,
         text=True,
         timeout=duration + 30,
