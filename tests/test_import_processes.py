@@ -129,9 +129,9 @@ def database(request):
 
 def test_two_concurrent_imports_of_overlapping_folders(database, tmp_path):
     corpus = tmp_path / "corpus"
-    write_corpus(corpus / "a", range(1, 301))
-    write_corpus(corpus / "b", range(301, 701))
-    write_corpus(corpus / "c", range(701, 1001))
+    write_corpus(corpus / "a", range(1, 201))
+    write_corpus(corpus / "b", range(201, 451))
+    write_corpus(corpus / "c", range(451, 651))
 
     first = manage(database, "import_articles", corpus / "a", corpus / "b")
     second = manage(database, "import_articles", corpus / "b", corpus / "c")
@@ -141,7 +141,7 @@ def test_two_concurrent_imports_of_overlapping_folders(database, tmp_path):
         assert code == 0, out + err
         assert "locked" not in err
     articles, runs = report(database)
-    assert sorted(articles) == list(range(1, 1001))  # exactly one row per id
+    assert sorted(articles) == list(range(1, 651))  # exactly one row per id
     assert all(articles[i] == expected_article(i) for i in articles)
     assert [finished for finished, _ in runs] == [True, True]
 

@@ -34,27 +34,35 @@ def insert_rows(model, rows, *, ignore_conflicts=False):
         return
     connection = connections[router.db_for_write(model)]
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    params = [row_values(fields, row, connection) for row in rows]
     ops = connection.ops
-    sql = "{insert} {table} ({columns}) VALUES ({values}) {suffix}".format(
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    one_row = "({})".format(", ".join(["%s"] * len(fields)))
+    statement = "{insert} {table} ({columns}) VALUES {{values}} {suffix}".format(
         insert=ops.insert_statement(on_conflict=on_conflict),
         table=ops.quote_name(model._meta.db_table),
         columns=", ".join(ops.quote_name(field.column) for field in fields),
-        values=", ".join(["%s"] * len(fields)),
         suffix=ops.on_conflict_suffix_sql(fields, on_conflict, None, None),
     )
-    defaults = [field.get_default() for field in fields]
-    converters = [
-        None if field.get_internal_type() in PLAIN_TYPES else field.get_db_prep_save
-        for field in fields
-    ]
-    names = [field.attname for field in fields]
-    params = []
-    for row in rows:
-        values = []
-        for name, default, convert in zip(names, defaults, converters, strict=True):
-            value = row.get(name, default)
-            values.append(value if convert is None else convert(value, connection))
-        params.append(values)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "sqlite":
+            # The sqlite3 module runs one prepared statement over all rows, in C.
+            cursor.executemany(statement.format(values=one_row), params)
+            return
+        # Elsewhere one statement per row costs a round trip each: send rows by the hundred.
+        size = max(1, ops.bulk_batch_size(fields, rows))
+        for start in range(0, len(params), size):
+            chunk = params[start : start + size]
+            values = ", ".join([one_row] * len(chunk))
+            cursor.execute(statement.format(values=values), [v for row in chunk for v in row])
+
+
+def row_values(fields, row, connection):
+    """The row's values in `fields` order, as the database takes them."""
+    values = []
+    for field in fields:
+        value = row[field.attname] if field.attname in row else field.get_default()
+        if field.get_internal_type() not in PLAIN_TYPES:
+            value = field.get_db_prep_save(value, connection)
+        values.append(value)
+    return values

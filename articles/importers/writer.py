@@ -48,17 +48,14 @@ class ArticleWriter:
 
     def write(self, items):
         """Write `items`; return one `(outcome, reason)` per item, in the order given."""
-        try:
-            plans = self._write(items)
-        except DatabaseError as exc:
-            if len(items) > 1:
-                return [self.write([item])[0] for item in items]
+        for _attempt in range(2):  # twice: a concurrent import may just have committed some
             try:
-                # Once more: a concurrent import may just have committed this very article.
-                plans = self._write(items)
-            except DatabaseError:
-                return [(FAILED, f"the database refused it: {exc}")]
-        return [(plan.outcome, None) for plan in plans]
+                return [(plan.outcome, None) for plan in self._write(items)]
+            except DatabaseError as exc:
+                error = exc
+        if len(items) == 1:
+            return [(FAILED, f"the database refused it: {error}")]
+        return [self.write([item])[0] for item in items]
 
     def _write(self, items):
         """Plan and write `items` in one transaction; return their plans, in the order given."""
