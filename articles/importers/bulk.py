@@ -34,7 +34,15 @@ def insert_rows(model, rows, *, ignore_conflicts=False):
         return
     connection = connections[router.db_for_write(model)]
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    params = [row_values(fields, row, connection) for row in rows]
+    columns = [
+        (
+            field.attname,
+            field.get_default(),
+            None if field.get_internal_type() in PLAIN_TYPES else field.get_db_prep_save,
+        )
+        for field in fields
+    ]
+    params = [row_values(columns, row, connection) for row in rows]
     ops = connection.ops
     on_conflict = OnConflict.IGNORE if ignore_conflicts else None
     one_row = "({})".format(", ".join(["%s"] * len(fields)))
@@ -57,12 +65,10 @@ def insert_rows(model, rows, *, ignore_conflicts=False):
             cursor.execute(statement.format(values=values), [v for row in chunk for v in row])
 
 
-def row_values(fields, row, connection):
-    """The row's values in `fields` order, as the database takes them."""
+def row_values(columns, row, connection):
+    """The row's values in `columns` order, as the database takes them."""
     values = []
-    for field in fields:
-        value = row[field.attname] if field.attname in row else field.get_default()
-        if field.get_internal_type() not in PLAIN_TYPES:
-            value = field.get_db_prep_save(value, connection)
-        values.append(value)
+    for name, default, convert in columns:
+        value = row.get(name, default)
+        values.append(value if convert is None else convert(value, connection))
     return values

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from articles.frontmatter import FrontMatterError, parse_article
+from articles.importers.protection import fingerprint
 from articles.models import Status
 from articles.sanitize import sanitize_html
 
@@ -50,16 +51,19 @@ class Incoming:
     source: str
     tags: tuple[str, ...]
     values: dict
+    fingerprint: str  # of the editor-owned values as this import would leave them
 
     @classmethod
     def from_data(cls, origin, data):
+        values = article_values(data)
         return cls(
             origin=str(origin),
             article_id=data.article_id,
             content_hash=data.content_hash,
             source=data.source,
             tags=data.tags,
-            values=article_values(data),
+            values=values,
+            fingerprint=fingerprint(values, data.tags),
         )
 
 

@@ -15,7 +15,7 @@ from taggit.models import Tag
 from articles import revisions
 from articles.importers.bulk import insert_rows
 from articles.importers.loading import Incoming
-from articles.importers.protection import article_fingerprint, edited_since_import, fingerprint
+from articles.importers.protection import article_fingerprint, edited_since_import
 from articles.importers.runs import (
     CONFLICT,
     CREATED,
@@ -128,7 +128,7 @@ class ArticleWriter:
                     **item.values,
                     "article_id": item.article_id,
                     "source_id": source.pk if source else None,
-                    "import_fingerprint": fingerprint(item.values, item.tags),
+                    "import_fingerprint": item.fingerprint,
                     "origin": item.origin,
                     "content_hash": item.content_hash,
                     "imported_at": now,
