@@ -20,10 +20,8 @@ from articles.importers.loading import (
     Known,
     Raw,
     Reader,
-    article_values,
     find_article_files,
     parse_raw,
-    read_article_file,
 )
 from articles.importers.runs import (
     CONFLICT,
@@ -47,17 +45,16 @@ __all__ = [
     "UNCHANGED",
     "UPDATED",
     "ImportResult",
-    "article_values",
     "find_article_files",
     "import_paths",
-    "read_article_file",
-    "save_article",
 ]
 
 BATCH_SIZE = 500
 # Below this many files a worker pool costs more to start than it saves.
 POOL_THRESHOLD = 400
-POOL_CHUNK = 2000
+# Files go to the workers in chunks; at most this many chunks wait for the writer.
+POOL_CHUNK = 250
+POOL_CHUNKS_AHEAD = 8
 
 
 def import_paths(
@@ -84,8 +81,8 @@ def import_paths(
         if on_found:
             on_found(len(candidates))
         reader = Reader({} if force else known_hashes(), max_bytes)
-        importer = _FileImport(result, ArticleWriter(run=run, dry_run=dry_run, force=force))
-        importer.on_result = on_result
+        writer = ArticleWriter(run=run, dry_run=dry_run, force=force)
+        importer = _FileImport(result, writer, on_result)
         for loaded in load_all(candidates, reader, workers):
             importer.take(loaded)
         importer.flush()
@@ -93,7 +90,7 @@ def import_paths(
         finish_run(run, result, error=f"stopped by {type(exc).__name__}: {exc}")
         raise
     finally:
-        if result.counts[CREATED] or result.counts[UPDATED]:
+        if not dry_run and (result.counts[CREATED] or result.counts[UPDATED]):
             invalidate_public_pages()  # bulk writes send no signals
     finish_run(run, result)
     return result
@@ -108,7 +105,8 @@ def load_all(candidates, reader, workers=None):
     """Yield `Known`, `Failed` or `Incoming` for each candidate.
 
     Files are read and hashed here; those to parse go to `workers` processes a chunk at a time,
-    with at most two chunks ahead of the consumer, so memory stays flat however large the run.
+    with a bounded number of chunks ahead of the consumer, so memory stays flat however large the
+    run, and parsed chunks are handed on as soon as they are ready.
     """
     workers = default_workers() if workers is None else workers
     if workers < 2 or len(candidates) < POOL_THRESHOLD:
@@ -126,12 +124,12 @@ def load_all(candidates, reader, workers=None):
                 continue
             chunk.append(loaded)
             if len(chunk) == POOL_CHUNK:
-                pending.append(pool.map_async(parse_raw, chunk, chunksize=100))
+                pending.append(pool.map_async(parse_raw, chunk, chunksize=50))
                 chunk = []
-                if len(pending) > 2:
-                    yield from pending.popleft().get()
+            while pending and (pending[0].ready() or len(pending) > POOL_CHUNKS_AHEAD):
+                yield from pending.popleft().get()
         if chunk:
-            pending.append(pool.map_async(parse_raw, chunk, chunksize=100))
+            pending.append(pool.map_async(parse_raw, chunk, chunksize=50))
         while pending:
             yield from pending.popleft().get()
 
@@ -143,12 +141,12 @@ def default_workers():
 class _FileImport:
     """Sort loaded files into outcomes and batches; remember which file had which id."""
 
-    def __init__(self, result, writer):
+    def __init__(self, result, writer, on_result=None):
         self.result = result
         self.writer = writer
+        self.on_result = on_result
         self.seen = {}  # article_id -> first path that had it
         self.batch = []
-        self.on_result = None
 
     def take(self, loaded):
         if isinstance(loaded, Failed):
@@ -182,11 +180,3 @@ class _FileImport:
             self.result.add(outcome)
         if self.on_result:
             self.on_result(path, outcome)
-
-
-def save_article(data, *, origin, dry_run=False, force=False, run=None):
-    """Create or update one article from parsed `data`; return the outcome."""
-    item = Incoming.from_data(origin, data)
-    writer = ArticleWriter(run=run, dry_run=dry_run, force=force)
-    outcome, _ = writer.write([item])[0]
-    return outcome
