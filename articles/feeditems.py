@@ -30,6 +30,7 @@ from articles.sanitize import sanitize_html
 
 FEED_ITEM_ID_MAX_LENGTH = 500
 SUMMARY_MAX_LENGTH = 600
+UNTITLED_TITLE_LENGTH = 100
 TAG_MAX_LENGTH = 100
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 IMAGE_SUFFIX_RE = re.compile(r"\.(jpe?g|png|gif|webp)$", re.IGNORECASE)
@@ -148,10 +149,12 @@ def item_from_entry(entry, *, base=""):
         raise ItemError("the item has neither a guid/id nor a link")
     if len(item_id) > FEED_ITEM_ID_MAX_LENGTH:
         raise ItemError(f"the item's id is over {FEED_ITEM_ID_MAX_LENGTH} characters")
-    title = _plain(entry.get("title", ""), entry.get("title_detail"))[:TITLE_MAX_LENGTH].strip()
-    if not title:
-        raise ItemError(f"item {item_id[:100]!r} has no title")
     body, summary = _body_and_summary(entry)
+    title = _plain(entry.get("title", ""), entry.get("title_detail"))[:TITLE_MAX_LENGTH].strip()
+    # RSS lets an item have only a description: its opening words stand in for the headline.
+    title = title or _truncate(summary, UNTITLED_TITLE_LENGTH)
+    if not title:
+        raise ItemError(f"item {item_id[:100]!r} has neither a title nor any text")
     return FeedItem(
         feed_item_id=item_id,
         title=title,

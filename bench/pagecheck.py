@@ -86,10 +86,15 @@ def setup_django(prefix, **environ):
 
 
 def page_problems(client, article, *, whole_page=False):
-    """What could execute in the body (or the whole) of `article`'s page, or a non-200 status."""
+    """What could execute in the body of `article`'s page, or a non-200 status."""
     response = client.get(article.get_absolute_url())
     if response.status_code != 200:
         return [f"HTTP {response.status_code}"]
+    return executable_markup(response.content.decode(), whole_page=whole_page)
+
+
+def executable_markup(page, *, whole_page=False):
+    """What could execute in the body (or anywhere) of the HTML `page`."""
     finder = ExecutableFinder(whole_page=whole_page)
-    finder.feed(response.content.decode())
+    finder.feed(page)
     return finder.problems

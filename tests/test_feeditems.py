@@ -215,3 +215,19 @@ def attributes_in(markup):
 
     Collector().feed(markup)
     return found
+
+
+def test_an_item_with_only_a_description_is_titled_by_its_opening_words():
+    text = "Acme Corp. today announced record quarterly revenue " * 4
+    data = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>W</title>
+    <item><guid>t-1</guid><description>{text}</description></item>
+    <item><guid>t-2</guid><description>&lt;img src="x.png"&gt;</description></item>
+    </channel></rss>""".encode()
+    feed = parse_feed(data)
+    title = feed.items[0].title
+    assert title == (
+        "Acme Corp. today announced record quarterly revenue "
+        "Acme Corp. today announced record quarterly…"
+    )
+    assert len(title) <= 100
+    assert feed.failures == (("item 2", "item 't-2' has neither a title nor any text"),)

@@ -6,7 +6,6 @@ since (a conflict, left as the editor made it). Each import or poll is recorded 
 """
 
 import logging
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,8 +18,17 @@ from articles import revisions
 from articles.cache import invalidate_public_pages
 from articles.feeditems import FeedError, parse_feed
 from articles.fetch import Fetched, FetchError, fetch
-from articles.importers.files import CONFLICT, CREATED, FAILED, UNCHANGED, UPDATED
 from articles.importers.protection import article_fingerprint, edited_since_import
+from articles.importers.runs import (
+    CONFLICT,
+    CREATED,
+    FAILED,
+    UNCHANGED,
+    UPDATED,
+    ImportResult,
+    finish_run,
+    start_run,
+)
 from articles.models import Article, ImportRun, Source
 
 logger = logging.getLogger(__name__)
@@ -34,11 +42,11 @@ POLL_ERROR_MAX_LENGTH = 5000
 
 
 @dataclass
-class FeedResult:
-    location: str
+class FeedResult(ImportResult):
+    """Outcomes per item (`failures` are the items skipped), and what befell the feed itself."""
+
+    location: str = ""
     source: Source | None = None
-    counts: Counter = field(default_factory=Counter)
-    failures: list[tuple[str, str]] = field(default_factory=list)  # items skipped, with reasons
     problems: list[str] = field(default_factory=list)  # about the feed; good items still count
     error: str = ""  # the feed as a whole could not be read
     not_modified: bool = False
@@ -68,7 +76,7 @@ def sources_due(now=None):
     )
 
 
-def poll_source(source, *, started_by="", on_result=None):
+def poll_source(source, *, started_by=None, on_result=None):
     """Fetch the source's feed conditionally and import it: an unchanged feed costs one 304."""
     return import_feed(
         source.feed_url, source=source, conditional=True, started_by=started_by, on_result=on_result
@@ -82,7 +90,7 @@ def import_feed(
     source_name="",
     conditional=False,
     dry_run=False,
-    started_by="",
+    started_by=None,
     on_result=None,
 ):
     """Import the feed at `location` (an http(s) URL or a file) into `source`.
@@ -91,13 +99,9 @@ def import_feed(
     after the feed's title is used (created if need be). Return a `FeedResult`; never raise for
     what the feed or the network did.
     """
-    result = FeedResult(location, source=source)
-    run = ImportRun.objects.create(
-        kind=ImportRun.Kind.FEED,
-        paths=[location],
-        source=source,
-        dry_run=dry_run,
-        started_by=started_by,
+    result = FeedResult(location=location, source=source)
+    run = start_run(
+        ImportRun.Kind.FEED, [location], dry_run=dry_run, source=source, started_by=started_by
     )
     fetched = None
     try:
@@ -108,8 +112,8 @@ def import_feed(
             parsed = parse_feed(fetched.content, url=fetched.url, response_headers=fetched.headers)
             result.source = source or find_source(source_name, location, parsed.title, dry_run)
             result.problems.extend(parsed.problems)
-            result.failures.extend(parsed.failures)
-            result.counts[FAILED] += len(parsed.failures)
+            for label, reason in parsed.failures:
+                result.fail(label, reason)
             for item in parsed.items:
                 outcome = save_item(item, result, run, dry_run=dry_run)
                 if on_result:
@@ -172,17 +176,16 @@ def save_item(item, result, run, *, dry_run=False):
             # Another poller took the same article_id or created the same item: look again.
             if attempt < SAVE_ATTEMPTS:
                 continue
-            outcome = _fail(result, item, "could not be saved: it kept colliding with another")
+            return _fail(result, item, "could not be saved: it kept colliding with another")
         except DatabaseError as exc:
-            outcome = _fail(result, item, f"could not be saved: {exc}")
-            break
-    result.counts[outcome] += 1
+            return _fail(result, item, f"could not be saved: {exc}")
+    result.add(outcome)
     return outcome
 
 
 def _fail(result, item, reason):
     logger.warning("feed item %s in %s: %s", item.feed_item_id, result.location, reason)
-    result.failures.append((item.feed_item_id, reason))
+    result.fail(item.feed_item_id, reason)
     return FAILED
 
 
@@ -268,17 +271,14 @@ def _stamp(article, item, origin):
 
 
 def record_run(run, result):
+    """Finish the run's record; the feed's own problems come first among its failures."""
     run.source = result.source if result.source and result.source.pk else None
-    run.finished_at = timezone.now()
-    run.created = result.counts[CREATED]
-    run.updated = result.counts[UPDATED]
-    run.unchanged = result.counts[UNCHANGED]
-    run.conflicts = result.counts[CONFLICT]
-    run.failed = result.counts[FAILED]
-    run.failures = [{"path": result.location, "reason": problem} for problem in result.problems]
-    run.failures += [{"path": item, "reason": reason} for item, reason in result.failures]
-    run.error = result.error
-    run.save()
+    problems = [(result.location, problem) for problem in result.problems]
+    finish_run(
+        run,
+        ImportResult(counts=result.counts, failures=problems + result.failures),
+        error=result.error,
+    )
 
 
 def record_poll(result, fetched):

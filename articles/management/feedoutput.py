@@ -1,6 +1,6 @@
 """How the feed commands report: one line per feed, problems and failures, conflicts in yellow."""
 
-from articles.importers.files import CONFLICT, FAILED
+from articles.importers.runs import CONFLICT, FAILED
 
 
 class FeedOutput:
@@ -29,11 +29,6 @@ class FeedOutput:
         if result.not_modified:
             self.command.stdout.write(f"{name}not modified since the last poll.")
             return
-        counts = result.counts
-        summary = (
-            f"{'Dry run: ' if dry_run else ''}{name}{counts['created']} created, "
-            f"{counts['updated']} updated, {counts['unchanged']} unchanged, "
-            f"{counts['conflict']} in conflict, {counts['failed']} failed."
-        )
+        summary = f"{'Dry run: ' if dry_run else ''}{name}{result.summary()}"
         style = self.style.SUCCESS if result.ok else self.style.WARNING
         self.command.stdout.write(style(summary))

@@ -26,7 +26,6 @@ class Command(BaseCommand):
             location,
             source_name=source.strip(),
             dry_run=dry_run,
-            started_by="import_feed",
             on_result=output.item,
         )
         output.result(result, dry_run=dry_run)

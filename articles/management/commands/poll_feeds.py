@@ -25,7 +25,7 @@ class Command(BaseCommand):
                     if verbosity >= 2:
                         self.stdout.write(f"{source}: polled elsewhere, skipped.")
                     continue
-                result = poll_source(source, started_by="poll_feeds", on_result=output.item)
+                result = poll_source(source, on_result=output.item)
             output.result(result)
             polled += 1
             errors += bool(result.error)
