@@ -43,12 +43,16 @@ class SecurityHeadersTests(TestCase):
             "stylesheet": "/static/css/site.css",
             "admin login": reverse("admin:login"),
         }
-        # Feeds, sitemaps and search arrive with the public site's own issue: cover them too.
-        for name in ("articles:feed", "articles:search", "django.contrib.sitemaps.views.sitemap"):
-            try:
-                pages[name] = reverse(name)
-            except Exception:
-                continue
+        for name in (
+            "articles:search",
+            "articles:feed",
+            "articles:feed-atom",
+            "articles:sitemap",
+            "articles:news-sitemap",
+            "articles:robots",
+        ):
+            pages[name] = reverse(name)
+        pages["tag feed"] = reverse("articles:tag-feed", kwargs={"slug": "energy"})
         return pages
 
     def test_every_kind_of_page_carries_the_headers(self):
