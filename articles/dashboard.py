@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -54,6 +54,11 @@ def attention():
     return [(key, label, counts[key]) for key, (label, _) in ATTENTION.items()]
 
 
+def recent_imports():
+    """`import_counts()` for the chart, counted at most once a minute."""
+    return cache.get_or_set("dashboard:imports", import_counts, CACHE_SECONDS)
+
+
 def conflicts(days=DAYS):
     """Import conflicts (articles an import left alone because an editor had changed them)."""
     since = timezone.now() - dt.timedelta(days=days)
@@ -63,18 +68,31 @@ def conflicts(days=DAYS):
 
 
 def import_counts(days=DAYS, today=None):
-    """{(day, source name): articles written by imports} over the last `days` UTC days."""
+    """{(day, source name): articles imports created or updated} over the last `days` UTC days.
+
+    A new article is counted on the day an import created it, each later import that changed it
+    by its revision.
+    """
     today = today or timezone.now().date()
     start = dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time(), dt.UTC)
-    rows = (
+    created = (
+        Article.objects.filter(created_at__gte=start, imported_at__isnull=False)
+        .annotate(day=TruncDate("created_at", tzinfo=dt.UTC), name=F("source__name"))
+        .values("day", "name")
+        .annotate(n=Count("pk"))
+    )
+    updated = (
         Revision.objects.filter(
             origin__in=[Revision.Origin.IMPORT, Revision.Origin.FEED], created_at__gte=start
         )
-        .annotate(day=TruncDate("created_at", tzinfo=dt.UTC))
-        .values("day", "article__source__name")
+        .annotate(day=TruncDate("created_at", tzinfo=dt.UTC), name=F("article__source__name"))
+        .values("day", "name")
         .annotate(n=Count("pk"))
     )
-    return {(row["day"], row["article__source__name"] or NO_SOURCE): row["n"] for row in rows}
+    counts = Counter()
+    for row in [*created, *updated]:
+        counts[row["day"], row["name"] or NO_SOURCE] += row["n"]
+    return dict(counts)
 
 
 def imports_chart(counts, days=DAYS, today=None, top=TOP_SOURCES):

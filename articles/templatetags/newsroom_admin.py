@@ -23,7 +23,7 @@ def newsroom_dashboard(context):
         "attention": dashboard.attention(),
         "conflicts": dashboard.conflicts(),
         "runs_url": runs_url,
-        "chart": dashboard.imports_chart(dashboard.import_counts()),
+        "chart": dashboard.imports_chart(dashboard.recent_imports()),
         "changelist_url": reverse("admin:articles_article_changelist"),
         "days": dashboard.DAYS,
     }
