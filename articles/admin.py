@@ -26,11 +26,28 @@ class NewsroomAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(NewsroomAdmin):
-    list_display = ["name", "slug", "article_count", "is_active", "feed_url", "last_polled_at"]
+    list_display = [
+        "name",
+        "slug",
+        "article_count",
+        "is_active",
+        "feed_url",
+        "last_polled_at",
+        "last_poll_ok",
+    ]
     list_filter = ["is_active", "default_status", "canonical_policy"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["last_polled_at", "last_poll_error", "feed_etag", "feed_last_modified"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "description", "url"]}),
+        ("Feed", {"fields": ["feed_url", "is_active", "poll_interval", "default_status"]}),
+        ("Syndication", {"fields": ["canonical_policy", "include_in_sitemaps"]}),
+        (
+            "Last poll",
+            {"fields": ["last_polled_at", "last_poll_error", "feed_etag", "feed_last_modified"]},
+        ),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_count=Count("articles"))
@@ -38,6 +55,12 @@ class SourceAdmin(NewsroomAdmin):
     @admin.display(description="articles", ordering="article_count")
     def article_count(self, source):
         return source.article_count
+
+    @admin.display(description="last poll OK", boolean=True)
+    def last_poll_ok(self, source):
+        if not source.last_polled_at:
+            return None
+        return not source.last_poll_error
 
 
 @admin.register(Article)

@@ -81,8 +81,9 @@ def parse_feed(data, *, url="", response_headers=None):
     `url` is where the feed came from: relative links resolve against it.
     """
     headers = {name.lower(): value for name, value in (response_headers or {}).items()}
-    if url:
-        headers.setdefault("content-location", url)
+    # No Content-Location for feedparser: it would resolve a relative guid against the URL, and an
+    # item's id must not change with the address the feed was fetched from. Links resolve here.
+    headers.pop("content-location", None)
     headers.setdefault("content-type", "application/xml")  # a file has none: let the XML say
     if not data.strip():
         raise FeedError("the document is empty")
@@ -149,7 +150,7 @@ def item_from_entry(entry, *, base=""):
         raise ItemError("the item has neither a guid/id nor a link")
     if len(item_id) > FEED_ITEM_ID_MAX_LENGTH:
         raise ItemError(f"the item's id is over {FEED_ITEM_ID_MAX_LENGTH} characters")
-    body, summary = _body_and_summary(entry)
+    body, summary = _body_and_summary(entry, base)
     title = _plain(entry.get("title", ""), entry.get("title_detail"))[:TITLE_MAX_LENGTH].strip()
     # RSS lets an item have only a description: its opening words stand in for the headline.
     title = title or _truncate(summary, UNTITLED_TITLE_LENGTH)
@@ -180,7 +181,7 @@ def entry_date(entry):
     return None
 
 
-def _body_and_summary(entry):
+def _body_and_summary(entry, base):
     contents = entry.get("content") or []
     content = next((c for c in contents if c.get("type") in HTML_TYPES), None) or (
         contents[0] if contents else None
@@ -191,7 +192,8 @@ def _body_and_summary(entry):
         body = _as_html(content.get("value", ""), content.get("type"))
     else:
         body = summary_html  # RSS puts the whole release in <description> when nothing else
-    return sanitize_html(body).strip(), _truncate(_text_of_html(summary_html), SUMMARY_MAX_LENGTH)
+    summary = _truncate(_text_of_html(summary_html), SUMMARY_MAX_LENGTH)
+    return sanitize_html(body, base_url=base).strip(), summary
 
 
 def _as_html(value, content_type):

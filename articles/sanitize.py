@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from urllib.parse import urljoin
 
 import nh3
 
@@ -46,8 +47,26 @@ def _drop_disguised_schemes(tag, attribute, value):
     return value
 
 
-def sanitize_html(html):
-    """Return `html` with everything executable removed: only known-safe markup survives."""
+def _absolute_against(base_url):
+    """An attribute filter that also makes relative URLs absolute against `base_url`."""
+
+    def resolve(tag, attribute, value):
+        value = _drop_disguised_schemes(tag, attribute, value)
+        if value is None or attribute not in URL_ATTRIBUTES:
+            return value
+        try:
+            return urljoin(base_url, value.strip())
+        except ValueError:
+            return None
+
+    return resolve
+
+
+def sanitize_html(html, *, base_url=""):
+    """Return `html` with everything executable removed: only known-safe markup survives.
+
+    With a `base_url` (where a feed came from), relative links and images are made absolute.
+    """
     return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
@@ -55,5 +74,5 @@ def sanitize_html(html):
         url_schemes=set(URL_SCHEMES),
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
-        attribute_filter=_drop_disguised_schemes,
+        attribute_filter=_absolute_against(base_url) if base_url else _drop_disguised_schemes,
     )

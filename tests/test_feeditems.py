@@ -231,3 +231,9 @@ def test_an_item_with_only_a_description_is_titled_by_its_opening_words():
     )
     assert len(title) <= 100
     assert feed.failures == (("item 2", "item 't-2' has neither a title nor any text"),)
+
+
+def test_item_ids_do_not_depend_on_where_the_feed_was_fetched_from():
+    expected = ["wire-1001", "https://wire.example/news/1002", "wire-1003"]
+    for url in ["", "https://one.example/rss", "https://cdn.two.example/feeds/wire.xml?token=9"]:
+        assert [item.feed_item_id for item in parse("rss2.xml", url=url).items] == expected

@@ -12,6 +12,7 @@ from articles.importers.feeds import import_feed, poll_source, sources_due
 from articles.models import Article, ImportRun, Revision, Source, Status
 from tests.conftest import DATA
 from tests.factories import make_article, make_source
+from tests.images import image_bytes
 
 FEEDS = DATA / "feeds"
 RSS2 = FEEDS / "rss2.xml"
@@ -281,6 +282,66 @@ class FeedOverHttpTests:
         out, err, error = run("import_feed", url)
         assert "over the limit of 1,000" in str(error)
         assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+class FeedPipelineTests:
+    def test_a_served_feed_and_its_images_end_as_articles_with_stored_header_images(
+        self, local_server
+    ):
+        png, jpeg = image_bytes("PNG"), image_bytes("JPEG")
+        local_server.serve("/img/1.jpg", jpeg, headers={"Content-Type": "image/jpeg"})
+        local_server.serve("/img/2.png", png, headers={"Content-Type": "image/png"})
+        feed = (
+            RSS2.read_text()
+            .replace("https://cdn.wire.example/1001.jpg", "/img/1.jpg")
+            .replace("https://cdn.wire.example/1002.png", "/img/2.png")
+            .replace("https://cdn.wire.example/1003-thumb.webp", "/img/3.webp")  # not served
+        )
+        url = local_server.serve("/rss", feed.encode(), headers={"Content-Type": "text/xml"})
+        _, err, error = run("import_feed", url, source="Example Wire")
+        assert error is None, err
+        out, err, error = run("fetch_enclosures")
+        assert "2 fetched, 1 failed" in out
+        images = dict(Article.objects.values_list("feed_item_id", "image"))
+        assert images["wire-1001"].endswith(".jpg")
+        assert images["https://wire.example/news/1002"].endswith(".png")
+        assert images["wire-1003"] == ""
+        failed = Article.objects.get(feed_item_id="wire-1003")
+        assert failed.enclosure_error == "download failed: HTTP 404 Not Found"
+
+    @pytest.mark.parametrize(
+        ("route", "reason"),
+        [
+            ({"body": b"", "status": 302, "headers": {"Location": "/rss"}}, "redirect loop"),
+            ({"body": b"<!DOCTYPE html><html><body>Hi</body></html>"}, "HTML page"),
+            ({"body": image_bytes("PNG"), "headers": {"Content-Type": "image/png"}}, "not an RSS"),
+            ({"body": b""}, "the document is empty"),
+            ({"body": b"gone", "status": 404}, "HTTP 404"),
+        ],
+        ids=["redirect-loop", "html", "binary", "empty", "missing"],
+    )
+    def test_a_url_that_gives_no_feed_is_one_clear_error(self, local_server, route, reason):
+        url = local_server.serve("/rss", **route)
+        out, err, error = run("import_feed", url, source="Example Wire")
+        assert str(error).startswith(f"{url}: ")
+        assert reason in str(error)
+        assert "Traceback" not in out + err
+        assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+class SourceAdminTests:
+    def test_shows_feed_settings_and_the_last_poll_error(self, admin_client):
+        source = make_source("Down Wire", feed_url="https://down.example/rss")
+        Source.objects.filter(pk=source.pk).update(
+            last_polled_at=timezone.now(), last_poll_error="HTTP 503 Service Unavailable"
+        )
+        page = admin_client.get(f"/admin/articles/source/{source.pk}/change/")
+        for text in ["Feed", "Syndication", "Last poll", "HTTP 503 Service Unavailable"]:
+            assert text in page.content.decode()
+        listing = admin_client.get("/admin/articles/source/").content.decode()
+        assert 'alt="False"' in listing  # the last poll failed
 
 
 @pytest.mark.django_db

@@ -61,3 +61,17 @@ def test_drops_urls_that_hide_a_scheme_behind_invisible_characters(href):
 def test_keeps_relative_and_fragment_links():
     assert 'href="/about"' in sanitize_html('<a href="/about">x</a>')
     assert 'href="#top"' in sanitize_html('<a href="#top">x</a>')
+
+
+def test_base_url_makes_relative_links_absolute_and_keeps_hostile_ones_out():
+    html = (
+        '<a href="../about">a</a><img src="img/x.png"><a href="#top">t</a>'
+        '<a href="https://other.example/">o</a><a href="javascript:alert(1)">j</a>'
+    )
+    clean = sanitize_html(html, base_url="https://wire.example/news/feed.xml")
+    assert 'href="https://wire.example/about"' in clean
+    assert 'src="https://wire.example/news/img/x.png"' in clean
+    assert 'href="https://wire.example/news/feed.xml#top"' in clean
+    assert 'href="https://other.example/"' in clean
+    assert "javascript" not in clean
+    assert 'href="../about"' in sanitize_html(html)  # without a base, links stay as they are
