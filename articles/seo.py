@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from dataclasses import dataclass
 
 import segno
 from django.conf import settings
@@ -37,9 +38,21 @@ def meta_description(article):
     return article.description or article.summary
 
 
-def social_image_url(article):
-    """The absolute URL of the image social cards show, or "" without one."""
-    return absolute_url(article.image_url)
+@dataclass(frozen=True)
+class SocialImage:
+    url: str
+    width: int | None = None
+    height: int | None = None
+
+
+def social_image(article):
+    """The image social cards show: the 1200×630 rendition, else the header image, else None."""
+    if renditions := article.renditions:
+        card = renditions.social
+        return SocialImage(absolute_url(card.url), card.width, card.height)
+    if article.image_url:
+        return SocialImage(absolute_url(article.image_url))
+    return None
 
 
 def news_article(article):
@@ -62,8 +75,8 @@ def news_article(article):
     }
     if description := meta_description(article):
         data["description"] = description
-    if image := social_image_url(article):
-        data["image"] = [image]
+    if image := social_image(article):
+        data["image"] = [image.url]
     if article.source_link:
         data["isBasedOn"] = article.source_link
     keywords = [tag.name for tag in article.tags.all()]

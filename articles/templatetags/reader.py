@@ -4,7 +4,7 @@ import datetime as dt
 
 from django import template
 
-from articles import search, seo
+from articles import search
 
 register = template.Library()
 
@@ -13,12 +13,6 @@ register = template.Library()
 def highlight(text, terms):
     """The passage of `text` around the search terms, escaped, with the terms in <mark>."""
     return search.highlight(text, terms)
-
-
-@register.filter
-def absolute(url):
-    """`url` as an absolute URL on the site."""
-    return seo.absolute_url(url)
 
 
 @register.simple_tag(takes_context=True)
