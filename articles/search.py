@@ -76,7 +76,9 @@ def _search_sqlite(queryset, terms):
     table = connection.ops.quote_name(Article._meta.db_table)
     return queryset.extra(
         tables=[FTS_TABLE],
-        where=[f"{FTS_TABLE}.rowid = {table}.id", f"{FTS_TABLE} MATCH %s"],
+        # The unary + keeps the rowid from the virtual table's constraints, so SQLite always
+        # reads the full-text matches first and looks articles up by key, never the reverse.
+        where=[f"{table}.id = +{FTS_TABLE}.rowid", f"{FTS_TABLE} MATCH %s"],
         params=[_fts5_query(terms)],
         select={"search_rank": f"bm25({FTS_TABLE}, 10.0, 4.0, 1.0)"},
         order_by=["search_rank", "-date", "-article_id"],

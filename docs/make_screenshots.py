@@ -1,0 +1,155 @@
+"""Screenshots of the reader's site for the README, from headless Chromium.
+
+    .venv/bin/python docs/make_screenshots.py [chromium]
+
+Builds a throwaway site in a temporary folder (SQLite, media): imports sample_articles/, gives
+each article a generated header image (the samples' image URLs are on the internet), serves it
+with runserver on 127.0.0.1 and saves home and article pages at 375 and 1280 pixels wide into
+docs/screenshots/.
+"""
+
+import colorsys
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+WIDTHS = {"mobile": (375, 2000), "desktop": (1280, 1700)}
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+]
+
+
+def header_image(n):
+    """A calm abstract picture: a two-colour gradient with soft circles."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    width, height = 1600, 900
+    hue = (0.08 + n * 0.17) % 1
+    top = tuple(round(c * 255) for c in colorsys.hls_to_rgb(hue, 0.55, 0.55))
+    bottom = tuple(round(c * 255) for c in colorsys.hls_to_rgb((hue + 0.1) % 1, 0.3, 0.5))
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        t = y / height
+        draw.line(
+            [(0, y), (width, y)],
+            fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
+        )
+    glow = Image.new("RGB", (width, height), (0, 0, 0))
+    glow_draw = ImageDraw.Draw(glow)
+    for i in range(5):
+        x, y, r = 200 + i * 300, 250 + (i % 2) * 300, 120 + i * 25
+        glow_draw.ellipse([x - r, y - r, x + r, y + r], fill=(70, 70, 70))
+    image = Image.blend(
+        image, Image.eval(glow, lambda v: v).filter(ImageFilter.GaussianBlur(60)), 0.25
+    )
+    buffer = BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def build_site(env):
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+
+    from articles.models import Article
+
+    call_command("migrate", verbosity=0)
+    call_command("import_articles", str(ROOT / "sample_articles"), verbosity=0)
+    for n, article in enumerate(Article.objects.order_by("article_id")):
+        article.image_alt = f"Illustration for “{article.title}”"
+        article.image.save(f"header-{article.article_id}.png", ContentFile(header_image(n)))
+    return Article.objects.get(article_id=100003).get_absolute_url()
+
+
+def wait_for(url, server, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("the development server stopped")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"the site did not answer at {url}")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def main():
+    port = free_port()
+    chromium = sys.argv[1] if len(sys.argv) > 1 else shutil.which("chromium")
+    if not chromium:
+        raise SystemExit("chromium not found: apt-get install chromium")
+    folder = Path(tempfile.mkdtemp(prefix="newsroom-screenshots-"))
+    env = {
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DEBUG": "true",
+        "SECRET_KEY": "screenshots-only",
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "MEDIA_ROOT": str(folder / "media"),
+        "CACHE_URL": "dummycache://",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+    }
+    article_path = build_site(env)
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(base + "/", server)
+        OUT.mkdir(parents=True, exist_ok=True)
+        for page, path in {"home": "/", "article": article_path}.items():
+            for name, (width, height) in WIDTHS.items():
+                target = OUT / f"{page}-{width}.png"
+                subprocess.run(
+                    [
+                        chromium,
+                        *CHROMIUM_FLAGS,
+                        f"--window-size={width},{height}",
+                        f"--screenshot={target}",
+                        base + path,
+                    ],
+                    check=True,
+                    capture_output=True,
+                    timeout=120,
+                )
+                print(f"{target.relative_to(ROOT)}  ({name})")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
