@@ -6,9 +6,14 @@ query syntax: hostile input finds nothing rather than failing.
 
 The index lives outside the migrations on purpose. SQLite rebuilds a table to alter it and drops
 its triggers with it, so `install_search_index()` runs after every `migrate` (post_migrate) and
-puts back whatever is missing: an FTS5 table over title, summary and body, kept in sync by
-triggers (so `bulk_create` and raw SQL writes are indexed too), or PostgreSQL's GIN index on the
-same weighted tsvector the queries use.
+puts back whatever is missing. Both engines keep the index with database triggers, so
+`bulk_create`, `QuerySet.update()` and raw SQL writes are indexed too:
+
+- SQLite: an external-content FTS5 table over title, summary and body, ranked with bm25.
+- PostgreSQL: a `search_document` tsvector column (title weighted A, summary B, body C) filled by
+  a trigger and GIN-indexed. A stored column, not an expression index, so ranking reads the
+  stored vector instead of parsing every matching body again; not a generated column, so later
+  migrations may still alter the columns it reads.
 """
 
 import html
@@ -16,7 +21,8 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -25,7 +31,8 @@ from articles.models import Article
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 FTS_TABLE = "articles_article_fts"
-PG_INDEX = "article_search_idx"
+PG_COLUMN = "search_document"  # a column Django does not know: see the module docstring
+PG_INDEX = "article_search_document_idx"
 PG_CONFIG = "english"
 SNIPPET_WORDS = 36
 
@@ -85,17 +92,6 @@ def _search_sqlite(queryset, terms):
     )
 
 
-def search_vector():
-    """The weighted tsvector PostgreSQL indexes and queries: one definition for both."""
-    from django.contrib.postgres.search import SearchVector
-
-    return (
-        SearchVector("title", weight="A", config=PG_CONFIG)
-        + SearchVector("summary", weight="B", config=PG_CONFIG)
-        + SearchVector("body", weight="C", config=PG_CONFIG)
-    )
-
-
 def _tsquery(terms):
     parts = []
     for term in terms:
@@ -107,14 +103,12 @@ def _tsquery(terms):
 
 
 def _search_postgresql(queryset, terms):
-    from django.contrib.postgres.search import SearchQuery, SearchRank
-
-    query = SearchQuery(_tsquery(terms), search_type="raw", config=PG_CONFIG)
-    vector = search_vector()
+    query = f"to_tsquery('{PG_CONFIG}', %s)"
+    document = f'"{Article._meta.db_table}"."{PG_COLUMN}"'
+    params = [_tsquery(terms)]
     return (
-        queryset.annotate(search_document=vector)
-        .filter(search_document=query)
-        .annotate(search_rank=SearchRank(F("search_document"), query))
+        queryset.filter(RawSQL(f"{document} @@ {query}", params, output_field=BooleanField()))
+        .annotate(search_rank=RawSQL(f"ts_rank({document}, {query})", params))
         .order_by("-search_rank", "-date", "-article_id")
     )
 
@@ -197,12 +191,36 @@ def _install_sqlite(conn):
         cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
 
 
-def _install_postgresql(conn):
-    from django.contrib.postgres.indexes import GinIndex
+PG_DOCUMENT = f"""
+    setweight(to_tsvector('{PG_CONFIG}', coalesce(NEW.title, '')), 'A')
+    || setweight(to_tsvector('{PG_CONFIG}', coalesce(NEW.summary, '')), 'B')
+    || setweight(to_tsvector('{PG_CONFIG}', coalesce(NEW.body, '')), 'C')"""
+PG_STATEMENTS = [
+    f"""
+    CREATE OR REPLACE FUNCTION {PG_COLUMN}_update() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        NEW.{PG_COLUMN} := {PG_DOCUMENT};
+        RETURN NEW;
+    END $$""",
+    f"DROP TRIGGER IF EXISTS {PG_COLUMN}_update ON articles_article",
+    f"""
+    CREATE TRIGGER {PG_COLUMN}_update
+    BEFORE INSERT OR UPDATE OF title, summary, body ON articles_article
+    FOR EACH ROW EXECUTE FUNCTION {PG_COLUMN}_update()""",
+    f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON articles_article USING GIN ({PG_COLUMN})",
+]
 
+
+def _install_postgresql(conn):
     with conn.cursor() as cursor:
-        constraints = conn.introspection.get_constraints(cursor, Article._meta.db_table)
-    if PG_INDEX in constraints:
-        return
-    with conn.schema_editor() as editor:
-        editor.add_index(Article, GinIndex(search_vector(), name=PG_INDEX))
+        columns = conn.introspection.get_table_description(cursor, "articles_article")
+        added = PG_COLUMN not in {column.name for column in columns}
+        if added:
+            cursor.execute(f"ALTER TABLE articles_article ADD COLUMN {PG_COLUMN} tsvector")
+        for statement in PG_STATEMENTS:
+            cursor.execute(statement)
+        if added:
+            cursor.execute(
+                f"UPDATE articles_article SET {PG_COLUMN} = "
+                + PG_DOCUMENT.replace("NEW.", "articles_article.")
+            )
