@@ -115,7 +115,7 @@ def main():
         "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
         "MEDIA_ROOT": str(folder / "media"),
         "CACHE_URL": "dummycache://",
-        "SITE_URL": f"http://127.0.0.1:{port}",
+        "SITE_URL": "https://newsroom.example",  # what canonical links and the QR code show
     }
     article_path = build_site(env)
     server = subprocess.Popen(
