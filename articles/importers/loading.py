@@ -87,20 +87,27 @@ def article_values(data):
 def find_article_files(paths):
     """Yield `(path, root)` for each article file under `paths`, in a stable order.
 
-    A folder is searched recursively without entering symlinked folders; its files carry the
-    folder as their root, so a symlinked file leading out of it can be refused. A file named
-    directly has no root: whoever named it chose it.
+    A folder is searched recursively without entering symlinked folders. A symlinked file in it
+    carries the folder as its root, so that it is read only if it leads to a file inside. A file
+    named directly has no root: whoever named it chose it.
     """
     for path in map(str, paths):
         if not os.path.isdir(path):
             yield path, ""
             continue
         root = os.path.realpath(path)
-        for folder, subfolders, names in os.walk(path):  # followlinks=False
-            subfolders.sort()
-            for name in sorted(names):
-                if os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES:
-                    yield os.path.join(folder, name), root
+        folders = [path]
+        while folders:
+            with os.scandir(folders.pop()) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    continue
+                if os.path.splitext(entry.name)[1].lower() in ARTICLE_SUFFIXES:
+                    yield entry.path, root if entry.is_symlink() else ""
+            folders.extend(
+                entry.path for entry in reversed(entries) if entry.is_dir(follow_symlinks=False)
+            )
 
 
 class Reader:
@@ -131,22 +138,30 @@ def parse_raw(raw):
 
 
 def read_article_file(path, *, root="", max_bytes):
-    """The bytes of a regular file, refusing symlinks out of `root` and files over `max_bytes`."""
+    """The bytes of a regular file up to `max_bytes`; a symlink only if it leads inside `root`."""
     try:
-        if root and os.path.islink(path) and not Path(path).resolve().is_relative_to(root):
+        if root and not Path(path).resolve().is_relative_to(root):
             raise FrontMatterError(f"symlink leads outside {root}; not followed")
-        info = os.stat(path)
-        if stat.S_ISDIR(info.st_mode):
-            raise FrontMatterError("is a directory")
-        if not stat.S_ISREG(info.st_mode):
-            raise FrontMatterError("is not a regular file")
-        if info.st_size > max_bytes:
-            raise FrontMatterError(
-                f"file is {info.st_size:,} bytes, over the limit of {max_bytes:,}"
-            )
-        with open(path, "rb") as file:
-            return file.read(max_bytes + 1)  # parse_article refuses a file that grew meanwhile
+        # Non-blocking, so that a FIFO is refused rather than waited on.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            info = os.fstat(descriptor)
+            if stat.S_ISDIR(info.st_mode):
+                raise FrontMatterError("is a directory")
+            if not stat.S_ISREG(info.st_mode):
+                raise FrontMatterError("is not a regular file")
+            if info.st_size > max_bytes:
+                raise FrontMatterError(
+                    f"file is {info.st_size:,} bytes, over the limit of {max_bytes:,}"
+                )
+            with open(descriptor, "rb", closefd=False) as file:
+                content = file.read(info.st_size + 1)
+        finally:
+            os.close(descriptor)
     except FileNotFoundError:
         raise FrontMatterError("no such file") from None
     except OSError as exc:
         raise FrontMatterError(exc.strerror or str(exc)) from None
+    if len(content) != info.st_size:
+        raise FrontMatterError("file changed while it was read; import it again")
+    return content

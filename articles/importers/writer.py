@@ -1,9 +1,10 @@
 """Write parsed articles to the database in batches: one transaction and a few queries a batch.
 
 For each article the writer decides the outcome first (created, updated, unchanged, or a conflict
-with an editor's changes) and only then writes, all of a batch in bulk. If the batch trips over the
-database (a constraint, a value it refuses), it is retried one article at a time so that only the
-offending article fails, and nothing of it is kept.
+with an editor's changes) and only then writes, all of a batch in bulk. A batch that trips over the
+database is tried once more (a concurrent import may have just committed some of its articles: the
+second plan finds them), then one article at a time, so that only an article the database refuses
+(a constraint, a value it cannot store) fails, and nothing of it is kept.
 """
 
 from dataclasses import dataclass
