@@ -24,24 +24,25 @@ PLAIN_TYPES = frozenset(
 )
 
 
-def insert_rows(model, rows, *, ignore_conflicts=False):
-    """INSERT `rows` (dicts by attname; missing fields take their defaults) into `model`'s table.
+def insert_rows(model, rows, *, common=None, ignore_conflicts=False):
+    """INSERT `rows` (dicts by attname) into `model`'s table.
 
-    With `ignore_conflicts`, rows that a unique constraint already holds are skipped, as
-    `bulk_create(ignore_conflicts=True)` would.
+    A field missing from a row takes its value from `common` (the same for every row), else its
+    default; those are converted for the database once, not once a row. With `ignore_conflicts`,
+    rows that a unique constraint already holds are skipped, as `bulk_create()` would.
     """
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    columns = [
-        (
-            field.attname,
-            field.get_default(),
-            None if field.get_internal_type() in PLAIN_TYPES else field.get_db_prep_save,
-        )
-        for field in fields
-    ]
+    common = common or {}
+    columns = []
+    for field in fields:
+        convert = None if field.get_internal_type() in PLAIN_TYPES else field.get_db_prep_save
+        fallback = common[field.attname] if field.attname in common else field.get_default()
+        if convert is not None:
+            fallback = convert(fallback, connection)
+        columns.append((field.attname, fallback, convert))
     params = [row_values(columns, row, connection) for row in rows]
     ops = connection.ops
     on_conflict = OnConflict.IGNORE if ignore_conflicts else None
@@ -68,7 +69,11 @@ def insert_rows(model, rows, *, ignore_conflicts=False):
 def row_values(columns, row, connection):
     """The row's values in `columns` order, as the database takes them."""
     values = []
-    for name, default, convert in columns:
-        value = row.get(name, default)
-        values.append(value if convert is None else convert(value, connection))
+    for name, fallback, convert in columns:
+        if name not in row:
+            values.append(fallback)
+        elif convert is None:
+            values.append(row[name])
+        else:
+            values.append(convert(row[name], connection))
     return values

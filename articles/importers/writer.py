@@ -132,12 +132,11 @@ class ArticleWriter:
                     "import_fingerprint": item.fingerprint,
                     "origin": item.origin,
                     "content_hash": item.content_hash,
-                    "imported_at": now,
-                    "created_at": now,
-                    "updated_at": now,
                 }
             )
-        insert_rows(Article, rows)
+        insert_rows(
+            Article, rows, common={"imported_at": now, "created_at": now, "updated_at": now}
+        )
         ids = [plan.item.article_id for plan in plans]
         return dict(Article.objects.filter(article_id__in=ids).values_list("article_id", "pk"))
 
