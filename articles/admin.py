@@ -3,7 +3,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.formats import date_format
@@ -216,7 +216,9 @@ class ArticleAdmin(NewsroomAdmin):
         article = self.get_object(request, unquote(object_id))
         if article is None:
             raise Http404("No article with that id.")
-        if request.method != "POST" or not self.has_change_permission(request, article):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request, article):
             raise PermissionDenied
         try:
             revision_id, field, side = request.POST["restore"].split(":")

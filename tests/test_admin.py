@@ -249,7 +249,7 @@ class HistoryTests(AdminTestCase):
         self.post(title="New title")
         revision = self.article.revisions.get()
         restore_url = f"/admin/articles/article/{self.article.pk}/restore/"
-        assert self.client.get(restore_url).status_code == 403
+        assert self.client.get(restore_url).status_code == 405
         assert self.client.post(restore_url, {"restore": "x"}).status_code == 400
         other = make_article()
         foreign = revisions_of(other)

@@ -108,6 +108,11 @@ def test_editor_polishes_and_publishes_an_article(browser, live_server, editor):
     page.wait_for_selector(".messagelist .success")
     assert page.locator("img.image-preview").count() == 1
     page.screenshot(path=ARTIFACTS / "admin-article-saved.png", full_page=True)
+    # Enter in a field saves: the history's Restore buttons come after the save row.
+    assert page.locator("button.restore").count() == 2
+    with page.expect_navigation():
+        page.press("#id_title", "Enter")
+    assert page.url.endswith("/admin/articles/article/")
 
     article.refresh_from_db()
     assert article.status == Status.PUBLISHED and article.is_public
