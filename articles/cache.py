@@ -29,20 +29,6 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-pages:generation"
 WARNING_INTERVAL = 60
-# Headers a cached page keeps; cookies and anything per-request are never stored.
-KEPT_HEADERS = frozenset(
-    {
-        "cache-control",
-        "content-language",
-        "content-type",
-        "etag",
-        "last-modified",
-        "link",
-        "vary",
-        "x-frame-options",
-    }
-)
-
 _last_warning = 0.0
 
 
@@ -125,8 +111,8 @@ def is_cacheable_response(response):
 
 
 def freeze(response):
-    headers = [(k, v) for k, v in response.items() if k.lower() in KEPT_HEADERS]
-    return (response.status_code, headers, response.content)
+    # Cookies are not headers here, and a response with any is never stored.
+    return (response.status_code, list(response.items()), response.content)
 
 
 def thaw(frozen):

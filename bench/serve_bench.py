@@ -148,7 +148,7 @@ class Server:
         self.process.wait(timeout=30)
 
     def get(self, path):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
         connection.request("GET", path)
         response = connection.getresponse()
         response.read()

@@ -61,8 +61,8 @@ class PublicPageCacheTests(TestCase):
             with self.assertNumQueries(0):
                 second = self.client.get(url)
             assert second.content == first.content
-            assert second["ETag"] == first["ETag"]
-            assert second["Content-Type"] == first["Content-Type"]
+            assert dict(second.items()) == dict(first.items())
+            assert second["ETag"]
 
     def test_conditional_get_answers_304(self):
         for url in self.pages:
