@@ -256,6 +256,17 @@ class FeedOverHttpTests:
         assert article_writes(queries.captured_queries) == []
         assert ImportRun.objects.count() == 2
 
+    def test_poll_one_source_now_or_as_a_dry_run(self, local_server):
+        url = local_server.serve("/rss", RSS2.read_bytes())
+        make_source("Example Wire", feed_url=url, last_polled_at=timezone.now())
+        out, _, error = run("poll_feeds", source="Example Wire", dry_run=True)
+        assert "Dry run: Example Wire: 3 created" in out
+        assert not Article.objects.exists()
+        out, _, error = run("poll_feeds", source="Example Wire")  # not due, polled all the same
+        assert error is None
+        assert "Example Wire: 3 created" in out
+        assert "No source named 'Nobody'" in str(run("poll_feeds", source="Nobody")[2])
+
     def test_poll_reports_a_broken_feed_on_the_source_and_keeps_its_validators(self, local_server):
         url = local_server.serve("/rss", b"<html>Down for maintenance</html>", status=503)
         source = make_source("Down Wire", feed_url=url, feed_etag='"old"')

@@ -76,10 +76,15 @@ def sources_due(now=None):
     )
 
 
-def poll_source(source, *, started_by=None, on_result=None):
+def poll_source(source, *, dry_run=False, started_by=None, on_result=None):
     """Fetch the source's feed conditionally and import it: an unchanged feed costs one 304."""
     return import_feed(
-        source.feed_url, source=source, conditional=True, started_by=started_by, on_result=on_result
+        source.feed_url,
+        source=source,
+        conditional=True,
+        dry_run=dry_run,
+        started_by=started_by,
+        on_result=on_result,
     )
 
 

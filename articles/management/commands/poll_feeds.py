@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from articles.cache import exclusive
 from articles.importers.feeds import poll_source, sources_due
 from articles.management.feedoutput import FeedOutput
+from articles.models import Source
 
 # Longer than any poll can take (fetches are time-limited), short enough to recover from a crash.
 POLL_LOCK_SECONDS = 15 * 60
@@ -14,19 +15,32 @@ class Command(BaseCommand):
         "Meant to run every few minutes from cron or a systemd timer."
     )
 
-    def handle(self, *args, verbosity, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--source", metavar="NAME", help="Poll only this source, now, whether due or not."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would change; write nothing."
+        )
+
+    def handle(self, *args, source, dry_run, verbosity, **options):
         output = FeedOutput(self, verbosity)
-        sources = list(sources_due())
+        candidates = sources_due()
+        if source:
+            candidates = Source.objects.filter(name=source).exclude(feed_url="")
+            if not candidates.exists():
+                raise CommandError(f"No source named {source!r} with a feed URL.")
+        sources = list(candidates)
         polled = errors = 0
-        for source in sources:
+        for wire in sources:
             # Several app servers may run this command: one polls a source, the others skip it.
-            with exclusive(f"poll-feed:{source.pk}", POLL_LOCK_SECONDS) as won:
-                if not won or not sources_due().filter(pk=source.pk).exists():
+            with exclusive(f"poll-feed:{wire.pk}", POLL_LOCK_SECONDS) as won:
+                if not won or not candidates.filter(pk=wire.pk).exists():
                     if verbosity >= 2:
-                        self.stdout.write(f"{source}: polled elsewhere, skipped.")
+                        self.stdout.write(f"{wire}: polled elsewhere, skipped.")
                     continue
-                result = poll_source(source, on_result=output.item)
-            output.result(result)
+                result = poll_source(wire, dry_run=dry_run, on_result=output.item)
+            output.result(result, dry_run=dry_run)
             polled += 1
             errors += bool(result.error)
         if verbosity >= 1:
