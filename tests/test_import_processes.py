@@ -4,6 +4,7 @@ These run `manage.py import_articles` in subprocesses against a database of thei
 file, or a fresh PostgreSQL database when the suite runs on PostgreSQL), never the test database.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -159,7 +160,8 @@ def test_a_run_killed_part_way_leaves_whole_articles_and_a_rerun_completes(
         os.kill(run.pid, signal.SIGKILL)
         run.communicate(timeout=60)
     finally:
-        os.killpg(run.pid, signal.SIGKILL)  # its parse workers too, if they outlived it
+        with contextlib.suppress(ProcessLookupError):  # its parse workers, if they outlived it
+            os.killpg(run.pid, signal.SIGKILL)
     assert 0 < imported < 2000, "the import was not caught part way"
 
     articles, runs = report(sqlite_database)
