@@ -18,7 +18,6 @@ UPDATED = "updated"
 UNCHANGED = "unchanged"
 CONFLICT = "conflict"
 FAILED = "failed"
-OUTCOMES = (CREATED, UPDATED, UNCHANGED, CONFLICT, FAILED)
 
 # ImportRun's count field for each outcome.
 COUNT_FIELDS = {
