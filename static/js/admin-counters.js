@@ -6,11 +6,11 @@
     const max = Number(field.dataset.counterMax);
     const min = Number(field.dataset.counterMin || 0);
     const counter = document.createElement("div");
-    counter.className = "char-counter";
+    counter.className = "help char-counter";  // aligned under the field, like its help text
     counter.id = field.id + "_counter";
     counter.setAttribute("aria-live", "polite");
     field.setAttribute("aria-describedby", counter.id);
-    field.insertAdjacentElement("afterend", counter);
+    (field.closest(".flex-container") || field).insertAdjacentElement("afterend", counter);
 
     function update() {
       const length = [...field.value].length;
