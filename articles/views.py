@@ -113,12 +113,14 @@ class ArticleDetailView(DetailView):
 
 @require_safe
 def robots_txt(request):
-    """Crawlers may read everything public except search results; the sitemaps are named."""
+    """Crawlers may read everything public except search results; the sitemaps are named.
+
+    The admin is not named: its address may be kept private (ADMIN_URL), and it needs a login.
+    """
     sitemaps = [reverse("articles:sitemap"), reverse("articles:news-sitemap")]
     lines = [
         "User-agent: *",
         f"Disallow: {reverse('articles:search')}",
-        "Disallow: /admin/",
         "",
         *(f"Sitemap: {seo.absolute_url(path)}" for path in sitemaps),
     ]
