@@ -195,32 +195,35 @@ PG_DOCUMENT = f"""
     setweight(to_tsvector('{PG_CONFIG}', coalesce(NEW.title, '')), 'A')
     || setweight(to_tsvector('{PG_CONFIG}', coalesce(NEW.summary, '')), 'B')
     || setweight(to_tsvector('{PG_CONFIG}', coalesce(NEW.body, '')), 'C')"""
-PG_STATEMENTS = [
-    f"""
+PG_FUNCTION = f"""
     CREATE OR REPLACE FUNCTION {PG_COLUMN}_update() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         NEW.{PG_COLUMN} := {PG_DOCUMENT};
         RETURN NEW;
-    END $$""",
-    f"DROP TRIGGER IF EXISTS {PG_COLUMN}_update ON articles_article",
-    f"""
+    END $$"""
+PG_TRIGGER = f"""
     CREATE TRIGGER {PG_COLUMN}_update
     BEFORE INSERT OR UPDATE OF title, summary, body ON articles_article
-    FOR EACH ROW EXECUTE FUNCTION {PG_COLUMN}_update()""",
-    f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON articles_article USING GIN ({PG_COLUMN})",
-]
+    FOR EACH ROW EXECUTE FUNCTION {PG_COLUMN}_update()"""
 
 
 def _install_postgresql(conn):
     with conn.cursor() as cursor:
         columns = conn.introspection.get_table_description(cursor, "articles_article")
-        added = PG_COLUMN not in {column.name for column in columns}
-        if added:
+        if PG_COLUMN not in {column.name for column in columns}:
             cursor.execute(f"ALTER TABLE articles_article ADD COLUMN {PG_COLUMN} tsvector")
-        for statement in PG_STATEMENTS:
-            cursor.execute(statement)
-        if added:
-            cursor.execute(
-                f"UPDATE articles_article SET {PG_COLUMN} = "
-                + PG_DOCUMENT.replace("NEW.", "articles_article.")
-            )
+        cursor.execute(PG_FUNCTION)
+        cursor.execute(
+            "SELECT 1 FROM pg_trigger WHERE tgname = %s AND tgrelid = 'articles_article'::regclass",
+            [f"{PG_COLUMN}_update"],
+        )
+        if cursor.fetchone() is None:
+            cursor.execute(PG_TRIGGER)
+        if PG_INDEX not in conn.introspection.get_constraints(cursor, "articles_article"):
+            cursor.execute(f"CREATE INDEX {PG_INDEX} ON articles_article USING GIN ({PG_COLUMN})")
+        # Rows written while the trigger was missing are indexed now.
+        cursor.execute(
+            f"UPDATE articles_article SET {PG_COLUMN} = "
+            + PG_DOCUMENT.replace("NEW.", "articles_article.")
+            + f" WHERE {PG_COLUMN} IS NULL"
+        )

@@ -1,11 +1,12 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
 
 from articles.models import Article, Status
-from articles.search import Term, highlight, parse_query, search
+from articles.search import Term, highlight, install_search_index, parse_query, search
 from tests.factories import make_article, make_source
 
 HOSTILE_QUERIES = [
@@ -173,6 +174,28 @@ class SearchTests(TestCase):
         # count, page, tags of the page
         with self.assertNumQueries(3):
             self.client.get("/search/", {"q": "solar"})
+
+
+@pytest.mark.django_db
+def test_install_puts_back_a_dropped_trigger_and_indexes_what_it_missed():
+    # What a migration that rebuilds the table does to the triggers on SQLite.
+    trigger = {
+        "sqlite": "DROP TRIGGER articles_article_fts_insert",
+        "postgresql": "DROP TRIGGER search_document_update ON articles_article",
+    }[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(trigger)
+    make_article(title="Written while the trigger was gone", body="<p>Narwhal sighting.</p>")
+    assert not search("narwhal").exists()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # run the foreign key checks the insert deferred
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    install_search_index(using=connection.alias)
+
+    assert [a.title for a in search("narwhal")] == ["Written while the trigger was gone"]
+    make_article(title="Written after", body="<p>Another narwhal.</p>")
+    assert search("narwhal").count() == 2
 
 
 @pytest.mark.django_db
