@@ -100,8 +100,21 @@ def parse_feed(data, *, url="", response_headers=None):
     if result.bozo:
         reason = _describe(result.get("bozo_exception"))
         problems.append(f"the feed is ill-formed or mislabelled: {reason}")
+    items, failures = _items(result.entries, base)
+    return ParsedFeed(
+        title=_plain(feed.get("title", ""), feed.get("title_detail")),
+        link=_http_url_or_blank(feed.get("link", ""), base),
+        version=result.version or "",
+        items=items,
+        failures=failures,
+        problems=tuple(problems),
+    )
+
+
+def _items(entries, base):
+    """The entries that make articles, first of each id only, and why the others were skipped."""
     items, failures, seen = [], [], {}
-    for number, entry in enumerate(result.entries, start=1):
+    for number, entry in enumerate(entries, start=1):
         label = f"item {number}"
         try:
             item = item_from_entry(entry, base=base)
@@ -115,19 +128,12 @@ def parse_feed(data, *, url="", response_headers=None):
             continue
         seen[item.feed_item_id] = label
         items.append(item)
-    return ParsedFeed(
-        title=_plain(feed.get("title", ""), feed.get("title_detail")),
-        link=_http_url_or_blank(feed.get("link", ""), base),
-        version=result.version or "",
-        items=tuple(items),
-        failures=tuple(failures),
-        problems=tuple(problems),
-    )
+    return tuple(items), tuple(failures)
 
 
 def _not_a_feed_reason(data, result):
     head = data[:2048].lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+    if b"<html" in head or b"<!doctype html" in head:
         return "this is an HTML page, not an RSS or Atom feed"
     if result.bozo:
         return f"not an RSS or Atom feed: {_describe(result.get('bozo_exception'))}"
