@@ -162,8 +162,26 @@ class EditorProtectionTests:
         Article.objects.update(summary="Editor's summary.")
         path.write_text(article_file(summary="Wire's new summary."))
         out, _, _ = run_import(path, force=True)
-        assert "--force: editors' changes were overwritten." in out
+        assert f"overwritten: {path} had editors' changes" in out
+        assert "--force: 1 article(s) edited in the admin were overwritten." in out
         assert Article.objects.get().summary == "Wire's new summary."
+
+    def test_force_on_an_unedited_article_overwrites_no_editor(self, folder):
+        path = folder("a.md", article_file(summary="One."))
+        run_import(path)
+        path.write_text(article_file(summary="Two."))
+        out, _, _ = run_import(path, force=True)
+        assert "1 updated" in out
+        assert "overwritten" not in out
+
+    def test_dry_run_with_force_says_what_it_would_overwrite(self, folder):
+        path = folder("a.md", article_file(summary="Machine summary."))
+        run_import(path)
+        Article.objects.update(summary="Editor's summary.")
+        path.write_text(article_file(summary="Wire's new summary."))
+        out, _, _ = run_import(path, force=True, dry_run=True)
+        assert "--force: 1 article(s) edited in the admin would be overwritten." in out
+        assert Article.objects.get().summary == "Editor's summary."
 
     def test_an_editors_tag_counts_as_an_edit(self, folder):
         path = folder("a.md", article_file(tags=["energy"]))

@@ -168,8 +168,10 @@ class _FileImport:
         if not self.batch:
             return
         batch, self.batch = self.batch, []
-        for item, (outcome, reason) in zip(batch, self.writer.write(batch), strict=True):
-            self.done(item.origin, outcome, reason)
+        for item, (outcome, note) in zip(batch, self.writer.write(batch), strict=True):
+            if outcome == UPDATED and note:
+                self.result.overwritten.append(item.origin)
+            self.done(item.origin, outcome, note)
         if not self.writer.dry_run:
             save_counts(self.writer.run, self.result.counts)
 

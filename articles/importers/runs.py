@@ -33,6 +33,7 @@ COUNT_FIELDS = {
 class ImportResult:
     counts: Counter = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
+    overwritten: list[str] = field(default_factory=list)  # updated over an editor's changes
 
     def add(self, outcome):
         self.counts[outcome] += 1

@@ -26,6 +26,7 @@ from articles.importers.runs import (
 )
 from articles.models import Article, Revision, Source, TaggedArticle
 
+OVERWRITTEN = "forced over an editor's changes"
 PROVENANCE_FIELDS = ["origin", "content_hash", "import_fingerprint", "imported_at", "updated_at"]
 
 
@@ -35,6 +36,7 @@ class Plan:
     outcome: str
     article: Article | None = None
     changes: dict | None = None
+    overrides_editor: bool = False  # forced over an editor's changes
 
 
 class ArticleWriter:
@@ -48,10 +50,16 @@ class ArticleWriter:
         self.sources = {}  # name -> Source, kept across batches of the run
 
     def write(self, items):
-        """Write `items`; return one `(outcome, reason)` per item, in the order given."""
+        """Write `items`; return one `(outcome, note)` per item, in the order given.
+
+        The note says why an item failed, or that an update went over an editor's changes.
+        """
         for _attempt in range(2):  # twice: a concurrent import may just have committed some
             try:
-                return [(plan.outcome, None) for plan in self._write(items)]
+                return [
+                    (plan.outcome, OVERWRITTEN if plan.overrides_editor else None)
+                    for plan in self._write(items)
+                ]
             except DatabaseError as exc:
                 error = exc
         if len(items) == 1:
@@ -90,13 +98,14 @@ class ArticleWriter:
                 continue
             tag_names = [tag.name for tag in article.tags.all()]
             changes = article_changes(article, tag_names, item)
+            edited = bool(changes) and edited_since_import(article, tag_names)
             if not changes:
                 outcome = UNCHANGED
-            elif not self.force and edited_since_import(article, tag_names):
+            elif edited and not self.force:
                 outcome = CONFLICT
             else:
                 outcome = UPDATED
-            plans.append(Plan(item, outcome, article, changes))
+            plans.append(Plan(item, outcome, article, changes, overrides_editor=edited))
         return plans
 
     def _apply(self, plans):

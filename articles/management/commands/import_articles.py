@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.importers.files import CONFLICT, FAILED, UPDATED, import_paths
+from articles.importers.files import CONFLICT, FAILED, import_paths
 
 
 class Command(BaseCommand):
@@ -73,8 +73,15 @@ class Command(BaseCommand):
         if not result.ok:
             self.stdout.write(self.style.WARNING(summary))
             raise CommandError(f"{len(result.failures)} file(s) failed to import.")
-        if force and result.counts[UPDATED] and verbosity >= 1:
-            self.stdout.write(self.style.WARNING("--force: editors' changes were overwritten."))
+        if result.overwritten and verbosity >= 1:
+            for path in result.overwritten:
+                self.stdout.write(self.style.WARNING(f"overwritten: {path} had editors' changes"))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"--force: {len(result.overwritten)} article(s) edited in the admin "
+                    f"{'would be' if dry_run else 'were'} overwritten."
+                )
+            )
         if verbosity >= 1:
             self.stdout.write(self.style.SUCCESS(summary))
 
