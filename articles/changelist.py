@@ -39,7 +39,9 @@ def table_estimate(alias, table):
     if connection.vendor != "postgresql":
         return -1
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [table])
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)", [table]
+        )
         row = cursor.fetchone()
     return row[0] if row else -1
 

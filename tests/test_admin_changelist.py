@@ -7,7 +7,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.changelist import EstimatedCountPaginator
+from articles.changelist import EstimatedCountPaginator, table_estimate
 from articles.models import Article, Revision, Status, TaggedArticle
 from tests.factories import make_article, make_source, renditions_manifest
 
@@ -112,6 +112,18 @@ class EstimatedCountPaginatorTests(TestCase):
         with mock.patch("articles.changelist.table_estimate", return_value=5):
             assert EstimatedCountPaginator(Article.objects.all(), 50).count == 1
         assert EstimatedCountPaginator(Article.objects.all(), 50).count == 1
+
+
+class TableEstimateTests(TestCase):
+    def test_postgresql_estimates_from_statistics_sqlite_has_none(self):
+        for _ in range(3):
+            make_article()
+        expected = -1
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE articles_article")
+            expected = 3
+        assert table_estimate(connection.alias, Article._meta.db_table) == expected
 
 
 class BulkActionTests(TestCase):
