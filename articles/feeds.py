@@ -66,18 +66,20 @@ def enclosure_for(article):
 
 
 class LatestArticlesFeed(Feed):
+    """The site's feed; subclasses narrow it to the tag or source named by the URL's slug."""
+
     feed_type = ContentRssFeed
-    url_name = "articles:feed"
+    url_name = "articles:feed"  # this feed
+    page_name = "articles:latest"  # the page it follows
 
     def title(self, obj=None):
-        return settings.SITE_NAME
+        return f"{obj.name} · {settings.SITE_NAME}" if obj else settings.SITE_NAME
 
     def link(self, obj=None):
-        return absolute_url(reverse("articles:latest"))
+        return absolute_url(reverse(self.page_name, args=[obj.slug] if obj else []))
 
     def feed_url(self, obj=None):
-        args = [obj.slug] if obj is not None else []
-        return absolute_url(reverse(self.url_name, args=args))
+        return absolute_url(reverse(self.url_name, args=[obj.slug] if obj else []))
 
     def description(self, obj=None):
         return f"The latest press releases republished by {settings.SITE_NAME}."
@@ -126,15 +128,10 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 class TagFeed(LatestArticlesFeed):
     url_name = "articles:tag-feed"
+    page_name = "articles:tag"
 
     def get_object(self, request, slug):
         return get_object_or_404(Tag, slug=slug)
-
-    def title(self, obj):
-        return f"{obj.name} · {settings.SITE_NAME}"
-
-    def link(self, obj):
-        return absolute_url(reverse("articles:tag", args=[obj.slug]))
 
     def description(self, obj):
         return f"The latest articles tagged “{obj.name}”."
@@ -151,15 +148,10 @@ class TagAtomFeed(TagFeed):
 
 class SourceFeed(LatestArticlesFeed):
     url_name = "articles:source-feed"
+    page_name = "articles:source"
 
     def get_object(self, request, slug):
         return get_object_or_404(Source, slug=slug)
-
-    def title(self, obj):
-        return f"{obj.name} · {settings.SITE_NAME}"
-
-    def link(self, obj):
-        return absolute_url(obj.get_absolute_url())
 
     def description(self, obj):
         return obj.description or f"The latest releases from {obj.name}."

@@ -99,9 +99,15 @@ class FeedTests(TestCase):
     def test_tag_and_source_feeds(self):
         tag = self.parse("/tags/solar/feed/")
         assert [e.title for e in tag.entries] == ["Solar & storage <news>"]
+        assert tag.feed.title == f"solar · {settings.SITE_NAME}"
+        assert tag.feed.link == settings.SITE_URL + "/tags/solar/"
         source = self.parse("/sources/energy-wire/feed/atom/")
         assert [e.title for e in source.entries] == ["Solar & storage <news>"]
         assert source.feed.subtitle == "Releases about energy."
+        assert source.feed.link == settings.SITE_URL + "/sources/energy-wire/"
+        site = self.parse("/feed/atom/")
+        assert site.feed.title == settings.SITE_NAME
+        assert site.feed.link == settings.SITE_URL + "/"
         assert self.client.get("/tags/nope/feed/").status_code == 404
         assert self.client.get("/sources/nope/feed/atom/").status_code == 404
 

@@ -1,4 +1,5 @@
-"""Every kind of public page is valid HTML by the Nu HTML Checker (vnu.jar, run on Java)."""
+"""Every kind of public page: valid HTML by the Nu HTML Checker (vnu.jar on Java), accessible
+landmarks and headings, and nothing inline that the Content-Security-Policy would block."""
 
 import datetime as dt
 import json
@@ -12,6 +13,7 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.test import Client
+from lxml import html
 
 from articles.models import Status
 from tests.conftest import require
@@ -115,3 +117,29 @@ def test_every_page_type_is_valid_html(site_pages, tmp_path):
 
     assert [e for e in errors if not e.startswith("invalid.html:")] == []
     assert any(e.startswith("invalid.html:4:") for e in errors), errors
+
+
+def test_every_page_has_landmarks_one_h1_and_alt_text(site_pages):
+    for name, content in site_pages.items():
+        tree = html.fromstring(content)
+        assert tree.get("lang") == "en", name
+        assert len(tree.findall(".//h1")) == 1, name
+        assert len(tree.findall(".//main")) == 1, name
+        if name != "server-error":
+            assert tree.find(".//header") is not None, name
+            assert tree.find(".//nav[@aria-label]") is not None, name
+            assert tree.find(".//footer") is not None, name
+            assert tree.xpath("//a[@class='skip-link'][@href='#main']"), name
+            assert tree.xpath("//label[@for='site-search']"), name
+        for img in tree.iter("img"):
+            assert img.get("alt") is not None, (name, img.get("src"))
+
+
+def test_pages_carry_no_inline_script_or_style_for_the_content_security_policy(site_pages):
+    for name, content in site_pages.items():
+        tree = html.fromstring(content)
+        assert not tree.xpath("//*[@style]"), name
+        assert not list(tree.iter("style")), name
+        scripts = [script.get("type") for script in tree.iter("script")]
+        assert scripts == (["application/ld+json"] if name in {"article", "preview"} else []), name
+        assert not tree.xpath("//@*[starts-with(name(), 'on')]"), name
