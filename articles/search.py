@@ -37,6 +37,10 @@ PG_CONFIG = "english"
 SNIPPET_WORDS = 36
 
 WORD_RE = re.compile(r"\w+")
+BLOCK_TAG_RE = re.compile(
+    r"</?(?:p|div|br|hr|li|ul|ol|dl|dt|dd|h[1-6]|table|tr|td|th|blockquote|pre|figure|figcaption)\b[^>]*>",
+    re.IGNORECASE,
+)
 TOKEN_RE = re.compile(r'"([^"]*)"?|([^\s"]+)')
 
 
@@ -115,7 +119,8 @@ def _search_postgresql(queryset, terms):
 
 def highlight(text, terms, *, words=SNIPPET_WORDS):
     """Plain text of `text` around the first match, escaped, with matches in <mark>."""
-    plain = " ".join(html.unescape(strip_tags(text)).split())
+    spaced = BLOCK_TAG_RE.sub(" ", text)  # "</p><p>" separates words; "<b>" inside one doesn't
+    plain = " ".join(html.unescape(strip_tags(spaced)).split())
     pieces = re.split(r"(\w+)", plain)  # separators at even indexes, words at odd ones
     word_count = len(pieces) // 2
     exact = {word for term in terms for word in term.words}

@@ -53,6 +53,11 @@ def test_highlight_escapes_everything_but_its_own_marks():
     assert snippet == "Fish &amp; chips x &amp; <mark>solar</mark>"
 
 
+def test_highlight_keeps_paragraphs_apart_and_inline_markup_together():
+    snippet = highlight("<p>First ends.</p><p>Second <b>bold</b>ly <i>solar</i>.</p>", [])
+    assert snippet == "First ends. Second boldly solar."
+
+
 def test_highlight_escapes_markup_in_matched_words_context():
     snippet = highlight("&lt;img src=x onerror=alert(1)&gt; solar", parse_query("solar"))
     assert "<img" not in snippet
