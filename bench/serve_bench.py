@@ -264,6 +264,8 @@ def report(results, paths):
             target = TARGETS.get((name, mode))
             if target and share < target:
                 failures.append(f"{name} {mode}: {share:.0%} of static, target {target:.0%}")
+            if not row["rps"]:
+                failures.append(f"{name} {mode}: no request finished within the run")
             if row["errors"] or row["non_2xx"]:
                 failures.append(f"{name} {mode}: {row['errors']} errors, {row['non_2xx']} non-2xx")
     return failures
