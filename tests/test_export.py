@@ -154,6 +154,11 @@ class ExportFilterTests:
         assert self.exported_ids(tmp_path / "a", "--since", "2025-07-20") == [5]
         assert self.exported_ids(tmp_path / "b", "--since", "2025-08-01T09:30:16Z") == []
 
+    def test_an_unwritable_folder_is_a_clear_error(self, varied_articles, tmp_path):
+        (tmp_path / "taken").write_text("a file where the folder should be")
+        with pytest.raises(CommandError, match="cannot write to"):
+            export(tmp_path / "taken")
+
     def test_a_bad_since_is_a_usage_error(self, tmp_path):
         with pytest.raises(CommandError, match="--since must be a date"):
             export(tmp_path, "--since", "last tuesday")
