@@ -12,8 +12,10 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from taggit.models import Tag
 
 import articles.cache
+from articles import workflow
 from articles.cache import (
     GENERATION_KEY,
     exclusive,
@@ -107,6 +109,17 @@ class PublicPageCacheTests(TestCase):
         self.assertNotContains(self.client.get("/"), "Bulk Title")  # no signal: still cached
         invalidate_public_pages()
         self.assertContains(self.client.get("/"), "Bulk Title")
+
+    def test_bulk_unpublish_and_tagging_show_on_the_next_get(self):
+        Tag.objects.create(name="markets", slug="markets")  # so that tagging saves no Tag
+        url = self.article.get_absolute_url()
+        self.client.get(url)
+        self.client.get("/")
+        workflow.add_tag(Article.objects.filter(pk=self.article.pk), "markets")
+        self.assertContains(self.client.get(url), "markets")
+        workflow.set_status(Article.objects.filter(pk=self.article.pk), Status.DRAFT)
+        self.assertNotContains(self.client.get("/"), "EV Firms")
+        assert self.client.get(url).status_code == 404
 
     def test_an_admin_edit_shows_on_the_next_get(self):
         self.client.get(self.article.get_absolute_url())
