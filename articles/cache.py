@@ -8,6 +8,9 @@ request starts a new generation and every page is rendered afresh, on every app 
 the cache. A generation also ends by itself when the next scheduled article is due, so that it
 appears on time without anyone saving.
 
+While one process renders a changed page anew, the others serve its previous version rather
+than pile up rendering it too (a sitemap takes seconds, and crawlers come in numbers).
+
 The cache is a speed-up, never a dependency: when it is down, pages are served uncached and a
 warning is logged.
 """
@@ -28,6 +31,8 @@ from django.utils.cache import cc_delim_re, patch_cache_control, set_response_et
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-pages:generation"
+# How long others serve a changed page's previous version while one process renders it.
+RENDER_LOCK_SECONDS = 30
 WARNING_INTERVAL = 60
 _last_warning = 0.0
 
@@ -141,17 +146,18 @@ class PublicPageCacheMiddleware:
                 invalidate_public_pages()
             return response
 
-        # One round trip: the current generation and the page, valid only if filed under it.
-        key, generation, page = page_key(request), None, None
-        try:
-            found = cache.get_many([GENERATION_KEY, key])
-            generation = found.get(GENERATION_KEY) or start_generation()
-            page = found.get(key)
-        except Exception as exc:
-            warn_cache_down(exc)
+        key = page_key(request)
+        generation, page = lookup(key)
         if page is not None and page[0] == generation:
             return thaw(page[1])
+        if page is None or generation is None:
+            return self.render(request, key, generation)
+        # The page changed: one process renders it anew while the others keep serving the
+        # previous version for that long (a sitemap takes seconds; crawlers come in numbers).
+        with exclusive(f"render:{key}", RENDER_LOCK_SECONDS) as won:
+            return self.render(request, key, generation) if won else thaw(page[1])
 
+    def render(self, request, key, generation):
         response = self.get_response(request)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
@@ -160,11 +166,22 @@ class PublicPageCacheMiddleware:
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
             if generation is not None:
                 try:
-                    page = (generation, freeze(response))
-                    cache.set(key, page, settings.PUBLIC_PAGE_CACHE_SECONDS)
+                    cache.set(
+                        key, (generation, freeze(response)), settings.PUBLIC_PAGE_CACHE_SECONDS
+                    )
                 except Exception as exc:
                     warn_cache_down(exc)
         return response
+
+
+def lookup(key):
+    """The current generation and the page under `key`, in one round trip to the cache."""
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+        return found.get(GENERATION_KEY) or start_generation(), found.get(key)
+    except Exception as exc:
+        warn_cache_down(exc)
+        return None, None
 
 
 @contextmanager

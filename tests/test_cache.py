@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import RequestFactory, TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -21,6 +21,7 @@ from articles.cache import (
     exclusive,
     generation_timeout,
     invalidate_public_pages,
+    page_key,
 )
 from articles.models import Article, Status
 from tests.conftest import DATA
@@ -102,6 +103,15 @@ class PublicPageCacheTests(TestCase):
         self.assertContains(self.client.get(self.article.get_absolute_url()), "markets")
         self.article.tags.clear()
         self.assertNotContains(self.client.get(self.article.get_absolute_url()), "markets")
+
+    def test_while_a_changed_page_is_rendered_elsewhere_its_previous_version_is_served(self):
+        url = self.article.get_absolute_url()
+        self.client.get(url)
+        self.article.title = "Renamed"
+        self.article.save()
+        with exclusive(f"render:{page_key(RequestFactory().get(url))}", 60):  # another process
+            self.assertContains(self.client.get(url), "<h1>EV Firms</h1>")
+        self.assertContains(self.client.get(url), "<h1>Renamed</h1>")
 
     def test_a_bulk_update_with_the_invalidation_call_shows(self):
         self.client.get("/")
