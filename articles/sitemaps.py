@@ -46,6 +46,11 @@ class ArticleSitemap(SiteSitemap):
     def lastmod(self, article):
         return max(article.date, article.updated_at)
 
+    def get_latest_lastmod(self):
+        # Sitemap's own version calls lastmod() on every item: one aggregate query instead.
+        latest = sitemap_articles().aggregate(date=Max("date"), updated=Max("updated_at"))
+        return max(filter(None, latest.values()), default=None)
+
 
 class SourceSitemap(SiteSitemap):
     def items(self):

@@ -82,6 +82,21 @@ class SitemapTests(TestCase):
                     article_urls += urls
         assert len(article_urls) == 6
 
+    def test_index_dates_the_articles_section_by_its_newest_change(self):
+        for i in range(4):
+            make_article(date=NOW - dt.timedelta(days=i + 2))
+        newest = max(
+            max(article.date, article.updated_at) for article in sitemaps.sitemap_articles()
+        )
+        with mock.patch.object(sitemaps.ArticleSitemap, "limit", 2):
+            root = self.xml("/sitemap.xml")
+        [lastmod, *_] = {
+            entry.findtext("sm:lastmod", namespaces=NS)
+            for entry in root.findall("sm:sitemap", NS)
+            if "sitemap-articles" in entry.findtext("sm:loc", namespaces=NS)
+        }
+        assert dt.datetime.fromisoformat(lastmod) == newest
+
     def test_unknown_section_is_404(self):
         assert self.client.get("/sitemap-nope.xml").status_code == 404
 
