@@ -14,6 +14,7 @@ from articles.changelist import (
     ArticleChangeList,
     AttentionFilter,
     EstimatedCountPaginator,
+    MonthFilter,
     PublicationFilter,
 )
 from articles.forms import ArticleActionForm, ArticleAdminForm
@@ -82,6 +83,7 @@ class ArticleAdmin(NewsroomAdmin):
         PublicationFilter,
         AttentionFilter,
         "source",
+        MonthFilter,
         ("date", admin.DateFieldListFilter),
     ]
     list_select_related = ["source"]

@@ -1,10 +1,12 @@
 """The article changelist at archive scale: cheap counts, filters that need no query."""
 
+import datetime as dt
+
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -66,6 +68,32 @@ class PublicationFilter(admin.SimpleListFilter):
             "scheduled": queryset.filter(status=Status.PUBLISHED, date__gt=now),
             "draft": queryset.filter(status=Status.DRAFT),
         }.get(self.value(), queryset)
+
+
+class MonthFilter(admin.SimpleListFilter):
+    """The UTC months the archive spans, newest first, from two index lookups (no scan)."""
+
+    title = "month"
+    parameter_name = "month"
+    max_months = 120
+
+    def lookups(self, request, model_admin):
+        span = model_admin.get_queryset(request).aggregate(first=Min("date"), last=Max("date"))
+        if span["first"] is None:
+            return []
+        first, last = (span[key].astimezone(dt.UTC) for key in ("first", "last"))
+        year, month = last.year, last.month
+        choices = []
+        while (year, month) >= (first.year, first.month) and len(choices) < self.max_months:
+            choices.append((f"{year:04d}{month:02d}", dt.date(year, month, 1).strftime("%B %Y")))
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        return choices
+
+    def queryset(self, request, queryset):
+        value = self.value() or ""
+        if len(value) != 6 or not value.isdigit() or not 1 <= int(value[4:]) <= 12:
+            return queryset
+        return queryset.in_month(dt.date(int(value[:4]), int(value[4:]), 1))
 
 
 ATTENTION = {

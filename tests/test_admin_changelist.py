@@ -201,3 +201,37 @@ class ScheduledArticleTests(TestCase):
         with mock.patch("django.utils.timezone.now", return_value=publish_at):
             assert self.client.get(url).status_code == 200
             assert article in Article.objects.published()
+
+
+class MonthFilterTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = User.objects.create_superuser("months", "months@example.com", "pw")
+        cls.june = make_article(
+            title="June release", date=dt.datetime(2025, 6, 30, 23, 30, tzinfo=dt.UTC)
+        )
+        cls.august = make_article(
+            title="August release", date=dt.datetime(2025, 8, 1, 0, 15, tzinfo=dt.UTC)
+        )
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def test_lists_every_month_the_archive_spans_newest_first(self):
+        response = self.client.get("/admin/articles/article/")
+        choices = [
+            choice["display"]
+            for spec in response.context["cl"].filter_specs
+            if getattr(spec, "parameter_name", None) == "month"
+            for choice in spec.choices(response.context["cl"])
+        ]
+        assert choices == ["All", "August 2025", "July 2025", "June 2025"]
+
+    def test_filters_by_utc_month(self):
+        response = self.client.get("/admin/articles/article/?month=202506")
+        assert [a.title for a in response.context["cl"].result_list] == ["June release"]
+
+    def test_ignores_a_malformed_month(self):
+        response = self.client.get("/admin/articles/article/?month=202513")
+        assert response.status_code == 200
+        assert len(response.context["cl"].result_list) == 2
