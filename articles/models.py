@@ -137,9 +137,11 @@ class Article(models.Model):
         "article ID", unique=True, help_text="The public number in the URL; stable forever."
     )
     title = models.CharField(max_length=500)
+    # Never looked up (the id is the key), so no index: one B-tree less for every import to write.
     slug = models.SlugField(
         max_length=255,
         allow_unicode=True,
+        db_index=False,
         help_text="Decoration in the URL: old links keep working when it changes.",
     )
     date = models.DateTimeField(help_text="Publication time; a future time schedules it.")
@@ -150,8 +152,14 @@ class Article(models.Model):
     )
     body = models.TextField(blank=True)
 
+    # article_source_idx starts with source, so it serves the foreign key's lookups too.
     source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        db_index=False,
     )
     source_link = models.URLField(max_length=1000, blank=True, validators=[http_url])
     feed_item_id = models.CharField("feed item ID", max_length=500, blank=True)
