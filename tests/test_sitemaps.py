@@ -97,6 +97,19 @@ class SitemapTests(TestCase):
         }
         assert dt.datetime.fromisoformat(lastmod) == newest
 
+    def test_index_does_not_visit_every_article_for_its_dates(self):
+        for i in range(4):
+            make_article(date=NOW - dt.timedelta(days=i + 2))
+        with (
+            mock.patch.object(sitemaps.ArticleSitemap, "limit", 2),
+            mock.patch.object(
+                sitemaps.ArticleSitemap, "lastmod", autospec=True, side_effect=lambda s, a: a.date
+            ) as lastmod,
+        ):
+            root = self.xml("/sitemap.xml")
+        assert root.tag == f"{{{NS['sm']}}}sitemapindex"
+        assert lastmod.call_count == 0
+
     def test_unknown_section_is_404(self):
         assert self.client.get("/sitemap-nope.xml").status_code == 404
 
