@@ -55,8 +55,8 @@ def social_image(article):
     return None
 
 
-def news_article(article):
-    """The schema.org NewsArticle describing `article`, as a dict ready for json.dumps."""
+def news_article(article, tags=None):
+    """The schema.org NewsArticle describing `article` (with its `tags`), ready for json.dumps."""
     publisher = {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL}
     data = {
         "@context": "https://schema.org",
@@ -79,7 +79,7 @@ def news_article(article):
         data["image"] = [image.url]
     if article.source_link:
         data["isBasedOn"] = article.source_link
-    keywords = [tag.name for tag in article.tags.all()]
+    keywords = [tag.name for tag in (article.tags.all() if tags is None else tags)]
     if keywords:
         data["keywords"] = keywords
     return data

@@ -10,7 +10,7 @@ from django.test import TestCase
 from lxml import html
 
 from articles import seo
-from articles.models import CanonicalPolicy, Status
+from articles.models import Article, CanonicalPolicy, Status
 from tests.factories import make_article, make_source
 from tests.images import image_bytes
 
@@ -189,6 +189,23 @@ class RelatedArticlesTests(TestCase):
             self.same_source,
         ]
         self.assertContains(response, "Related articles")
+
+    def test_looks_only_among_the_newest_articles(self):
+        tag_ids = list(self.article.tags.values_list("pk", flat=True))
+        newest_three = Article.objects.published().related_to(self.article, tag_ids, window=3)
+        # The three newest public articles are the article itself, `unrelated` and `one_tag`:
+        # `same_source` and `both_tags`, older, are outside the window.
+        assert list(newest_three) == [self.one_tag]
+
+    def test_takes_whole_archive_when_smaller_than_the_window(self):
+        tag_ids = list(self.article.tags.values_list("pk", flat=True))
+        related = Article.objects.published().related_to(self.article, tag_ids, window=1000)
+        assert [a.shared_tags for a in related] == [2, 1, 0]
+
+    def test_article_with_a_source_only_relates_by_source(self):
+        wired = make_article(source=self.wire, date=JULY - dt.timedelta(days=3))
+        response = self.client.get(wired.get_absolute_url())
+        assert list(response.context["related_articles"]) == [self.article, self.same_source]
 
     def test_article_without_tags_or_source_has_none(self):
         lonely = make_article()
