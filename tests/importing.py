@@ -3,6 +3,9 @@
 from io import StringIO
 
 from django.core.management import CommandError, call_command
+from taggit.models import Tag
+
+from articles.models import Article, Revision, Source, TaggedArticle
 
 
 def run_import(*paths, **options):
@@ -13,3 +16,14 @@ def run_import(*paths, **options):
     except CommandError as exc:
         return out.getvalue(), err.getvalue(), exc
     return out.getvalue(), err.getvalue(), None
+
+
+def database_state():
+    """Everything an import may write, to compare before and after."""
+    return (
+        sorted(Article.objects.values_list()),
+        sorted(TaggedArticle.objects.values_list("content_object_id", "tag__name")),
+        sorted(Source.objects.values_list("name", flat=True)),
+        Tag.objects.count(),
+        Revision.objects.count(),
+    )

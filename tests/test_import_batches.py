@@ -10,7 +10,7 @@ from taggit.models import Tag
 from articles.importers.runs import current_os_user
 from articles.models import Article, ImportRun, Revision, Source, TaggedArticle
 from tests.factories import article_file
-from tests.importing import run_import
+from tests.importing import database_state, run_import
 
 
 def write_articles(folder, count, *, start=1, under="", **fields):
@@ -25,17 +25,6 @@ def write_articles(folder, count, *, start=1, under="", **fields):
                 **fields,
             ),
         )
-
-
-def database_state():
-    """Everything an import may write, to compare before and after."""
-    return (
-        sorted(Article.objects.values_list()),
-        sorted(TaggedArticle.objects.values_list("content_object_id", "tag__name")),
-        sorted(Source.objects.values_list("name", flat=True)),
-        Tag.objects.count(),
-        Revision.objects.count(),
-    )
 
 
 @pytest.mark.django_db
