@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -120,21 +120,27 @@ class ArticleQuerySet(models.QuerySet):
         then those from its source, newest first; one query, without bodies.
 
         The window is read from `article_public_idx`, which carries the source for this: sharing
-        is decided in the index and a tag lookup, never by reading an article's row.
+        is decided in the index and a tag lookup per article, never by reading an article's row.
         """
         tag_ids = list(tag_ids)
         if not tag_ids and not article.source_id:
             return self.none()
         window_start = self.order_by("-date", "-article_id").values("date")[window - 1 : window]
-        tagged = TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag__in=tag_ids)
-        shared_tags = tagged.values("content_object").annotate(n=Count("pk")).values("n")
-        shares = Exists(tagged)
+        shared_tags = (
+            TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag__in=tag_ids)
+            .values("content_object")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        shares = Q(shared_tags__gt=0)
         if article.source_id:
             shares |= Q(source_id=article.source_id)
         return (
-            self.filter(shares, date__gte=Coalesce(Subquery(window_start), Value(EPOCH)))
+            self.filter(date__gte=Coalesce(Subquery(window_start), Value(EPOCH)))
             .exclude(pk=article.pk)
+            # A lookup per article of the window, never a scan of the tags' every article.
             .annotate(shared_tags=Coalesce(Subquery(shared_tags), 0))
+            .filter(shares)
             .select_related("source")
             .only("article_id", "title", "slug", "date", "source__name", "source__slug")
             .order_by("-shared_tags", "-date", "-article_id")
