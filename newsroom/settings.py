@@ -154,6 +154,11 @@ FETCH_TIMEOUT = env.float("FETCH_TIMEOUT", default=20.0)
 FETCH_MAX_REDIRECTS = env.int("FETCH_MAX_REDIRECTS", default=5)
 FETCH_ALLOW_PRIVATE_HOSTS = env.bool("FETCH_ALLOW_PRIVATE_HOSTS", default=False)
 
+# Import runs (one per import and per poll) are deleted this many days after they finish, by
+# poll_feeds after each pass or by prune_import_runs; 0 keeps them forever. Runs that revisions
+# point at are always kept.
+IMPORT_RUN_RETENTION_DAYS = env.int("IMPORT_RUN_RETENTION_DAYS", default=90)
+
 ARTICLES_PER_PAGE = 20
 
 # Uploaded media: served by the application from MEDIA_ROOT (a volume every app server shares)

@@ -2,16 +2,20 @@
 
 File and feed importers share this: they count outcomes in an `ImportResult` and record the run
 with `start_run()` / `finish_run()`, so the admin shows who imported what, and what failed and why.
+Runs are kept `IMPORT_RUN_RETENTION_DAYS` after they finish, then `prune_runs()` deletes them.
 """
 
+import datetime as dt
 import getpass
 import os
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from articles.models import ImportRun
+from articles.models import ImportRun, Revision
 
 CREATED = "created"
 UPDATED = "updated"
@@ -95,3 +99,40 @@ def finish_run(run, result, *, error=""):
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+# Runs deleted per statement by `prune_runs`.
+PRUNE_BATCH = 500
+
+
+def retention_days():
+    """Days a finished run is kept, from IMPORT_RUN_RETENTION_DAYS; None when kept forever (0)."""
+    days = settings.IMPORT_RUN_RETENTION_DAYS
+    return days if days > 0 else None
+
+
+def expired_runs(before):
+    """Runs that finished before `before` and that no revision points at.
+
+    A running or interrupted run (no `finished_at`) never expires. A run a revision points at is
+    kept: the article's history names it as the import that changed the article.
+    """
+    referenced = Revision.objects.filter(import_run=OuterRef("pk"))
+    return ImportRun.objects.filter(finished_at__lt=before).exclude(Exists(referenced))
+
+
+def prune_runs(days, *, dry_run=False, now=None):
+    """Delete the runs that finished over `days` days ago (see `expired_runs`); return how many
+    went, or with `dry_run` how many would go."""
+    if days < 1:
+        raise ValueError(f"Keep import runs for at least one day, not {days}.")
+    runs = expired_runs((now or timezone.now()) - dt.timedelta(days=days))
+    if dry_run:
+        return runs.count()
+    # In batches of primary keys: the first prune may meet a year of polls, and a plain delete()
+    # loads every row it deletes (failures and all) to look for revisions to unlink.
+    deleted = 0
+    while pks := list(runs.values_list("pk", flat=True)[:PRUNE_BATCH]):
+        _, by_model = ImportRun.objects.filter(pk__in=pks).only("pk").delete()
+        deleted += by_model.get(ImportRun._meta.label, 0)
+    return deleted

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.cache import exclusive
 from articles.importers.feeds import poll_source, sources_due
+from articles.importers.runs import prune_runs, retention_days
 from articles.management.feedoutput import FeedOutput
 from articles.models import Source
 
@@ -12,7 +13,8 @@ POLL_LOCK_SECONDS = 15 * 60
 class Command(BaseCommand):
     help = (
         "Poll the feed of every active source whose polling interval has passed. "
-        "Meant to run every few minutes from cron or a systemd timer."
+        "Meant to run every few minutes from cron or a systemd timer. "
+        "Afterwards, deletes the import runs older than IMPORT_RUN_RETENTION_DAYS."
     )
 
     def add_arguments(self, parser):
@@ -45,5 +47,15 @@ class Command(BaseCommand):
             errors += bool(result.error)
         if verbosity >= 1:
             self.stdout.write(f"Polled {polled} source(s), {errors} could not be read.")
+        self.prune(dry_run=dry_run, verbosity=verbosity)
         if errors:
             raise CommandError(f"{errors} of {polled} feed(s) could not be read.")
+
+    def prune(self, *, dry_run, verbosity):
+        """Keep the run table bounded without another timer: one query when nothing expired."""
+        days = retention_days()
+        if dry_run or days is None:
+            return
+        pruned = prune_runs(days)
+        if pruned and verbosity >= 1:
+            self.stdout.write(f"Deleted {pruned} import run(s) older than {days} day(s).")
