@@ -3,6 +3,9 @@
 Every request names the site in its User-Agent, may be conditional (ETag / Last-Modified, so an
 unchanged feed costs one 304), follows at most a few redirects and never the same URL twice, and
 stops reading at a size cap, gzip or not. Anything else is a `FetchError` with the reason.
+
+Each request connects to the addresses its host was vetted at (`articles.pinned`), so a host that
+answers a public address to the check and a private one to the connection gets nowhere.
 """
 
 import http.client
@@ -17,9 +20,15 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
+from articles.pinned import pinned_opener
+
 CHUNK_SIZE = 64 * 1024
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 URL_MAX_LENGTH = 2000
+# IPv6 reaching IPv4 through a NAT64 gateway: the well-known prefix embeds the IPv4 address
+# (RFC 6052); the local-use one (RFC 8215) may lead anywhere on the operator's network.
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+NAT64_LOCAL_USE = ipaddress.ip_network("64:ff9b:1::/48")
 
 
 class FetchError(Exception):
@@ -60,9 +69,6 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # fetch() follows redirects itself: it counts them and detects loops
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
 def fetch(
     url,
     *,
@@ -90,8 +96,9 @@ def fetch(
     visited = [url]
     try:
         while True:
-            check_url(url)
-            with _open(urllib.request.Request(url, headers=headers), deadline) as response:
+            addresses = check_url(url)
+            request = urllib.request.Request(url, headers=headers)
+            with _open(request, addresses, deadline) as response:
                 status = response.status
                 if status not in REDIRECT_CODES:
                     return _finish(url, response, max_bytes, deadline)
@@ -101,7 +108,11 @@ def fetch(
 
 
 def check_url(url):
-    """Refuse anything but an http(s) URL whose host has only public addresses (unless allowed)."""
+    """Refuse anything but an http(s) URL whose host has only public addresses (unless allowed).
+
+    Return the host's addresses (`getaddrinfo` entries): the request must connect to these, not
+    look the name up again, or the host could answer differently the second time.
+    """
     try:
         parts = urlsplit(url)
         port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -111,20 +122,40 @@ def check_url(url):
         raise FetchError(f"only http(s) URLs are fetched, not {url[:200]!r}")
     if len(url) > URL_MAX_LENGTH or any(ch.isspace() or ord(ch) < 32 for ch in url):
         raise FetchError(f"not a valid URL: {url[:200]!r}")
-    if settings.FETCH_ALLOW_PRIVATE_HOSTS:
-        return
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port)}
+        addresses = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(f"cannot resolve {parts.hostname}: {exc}") from None
-    for address in addresses:
-        if not ipaddress.ip_address(address.split("%")[0]).is_global:
-            raise FetchError(f"{parts.hostname} resolves to a non-public address ({address})")
+    if settings.FETCH_ALLOW_PRIVATE_HOSTS:
+        return addresses
+    for *_, sockaddr in addresses:
+        if not is_public_address(sockaddr[0]):
+            raise FetchError(f"{parts.hostname} resolves to a non-public address ({sockaddr[0]})")
+    return addresses
 
 
-def _open(request, deadline):
+def is_public_address(address):
+    """Tell whether `address` is globally reachable; an IPv6 one carrying IPv4 must be both."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    carried = _carried_ipv4(ip) if ip.version == 6 else None
+    if carried is not None and not carried.is_global:
+        return False
+    return ip.is_global and ip not in NAT64_LOCAL_USE
+
+
+def _carried_ipv4(ip):
+    """The IPv4 address an IPv6 one stands for: IPv4-mapped or -compatible, 6to4 or NAT64."""
+    if ip.ipv4_mapped or ip.sixtofour:
+        return ip.ipv4_mapped or ip.sixtofour
+    if ip in NAT64 or int(ip) >> 32 == 0:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFF_FFFF)
+    return None
+
+
+def _open(request, addresses, deadline):
     try:
-        return _opener.open(request, timeout=_remaining(deadline))
+        opener = pinned_opener(addresses, _NoRedirect)
+        return opener.open(request, timeout=_remaining(deadline))
     except urllib.error.HTTPError as response:
         return response  # 304, redirects and errors carry their status and headers
     except TimeoutError:

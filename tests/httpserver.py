@@ -1,5 +1,6 @@
-"""A real HTTP server on 127.0.0.1 in a thread, serving canned responses: never the network."""
+"""A real HTTP(S) server on 127.0.0.1 in a thread, serving canned responses: never the network."""
 
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -23,19 +24,31 @@ class Seen:
 
 
 class LocalServer:
-    """Serve `routes` (path -> Route) and record every request; use as a context manager."""
+    """Serve `routes` (path -> Route) and record every request; use as a context manager.
 
-    def __init__(self):
+    With `certfile` (certificate then key, PEM) it speaks HTTPS.
+    """
+
+    def __init__(self, certfile=None):
         self.routes = {}
         self.requests = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.scheme = "https" if certfile else "http"
+        if certfile:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(certfile)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
 
-    def url(self, path):
-        return f"http://127.0.0.1:{self._server.server_port}{path}"
+    @property
+    def port(self):
+        return self._server.server_port
+
+    def url(self, path, host="127.0.0.1"):
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def serve(self, path, body=b"", **route):
         self.routes[path] = Route(body=body, **route)

@@ -1,10 +1,17 @@
+import contextlib
 import gzip
+import ipaddress
+import os
 import socket
 import time
+from unittest import mock
 
 import pytest
+from django.test import SimpleTestCase, override_settings
 
-from articles.fetch import FetchError, fetch, user_agent
+from articles.fetch import FetchError, check_url, fetch, user_agent
+from tests.conftest import DATA
+from tests.httpserver import LocalServer
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
 
@@ -151,3 +158,197 @@ def test_connection_refused_is_a_fetch_error(settings):
         port = sock.getsockname()[1]
     with pytest.raises(FetchError, match="cannot connect"):
         fetch(f"http://127.0.0.1:{port}/feed.xml")
+
+
+PUBLIC_ADDRESS = "93.184.216.34"  # globally routable; FakeNetwork stubs every connection to it
+TLS = DATA / "tls"
+real_getaddrinfo = socket.getaddrinfo
+real_connect = socket.socket.connect
+
+
+class FakeNetwork(contextlib.ExitStack):
+    """Answer name lookups and stand in for a public host: no packet leaves 127.0.0.1.
+
+    `answers` maps a hostname to what its successive lookups answer, the last one repeating; an
+    answer is an address or a tuple of them. A connection to PUBLIC_ADDRESS reaches
+    `public_server`, or is refused without one; any other connection is real. `lookups` and
+    `connections` record both.
+    """
+
+    def __init__(self, answers, public_server=None):
+        super().__init__()
+        self.answers = {host: list(answer) for host, answer in answers.items()}
+        self.public_server = public_server
+        self.lookups = []
+        self.connections = []
+
+    def __enter__(self):
+        self.enter_context(mock.patch("socket.getaddrinfo", self.getaddrinfo))
+        # A plain function, so that it binds to each socket as its method.
+        connect = mock.patch.object(socket.socket, "connect", lambda s, a: self.connect(s, a))
+        self.enter_context(connect)
+        return super().__enter__()
+
+    def getaddrinfo(self, host, port, *args, **kwargs):
+        pending = self.answers.get(host)
+        if pending is None:
+            with contextlib.suppress(ValueError):
+                return real_getaddrinfo(str(ipaddress.ip_address(host)), port, *args, **kwargs)
+            raise socket.gaierror(socket.EAI_NONAME, f"{host} is not in the fake DNS")
+        self.lookups.append(host)
+        answer = pending.pop(0) if len(pending) > 1 else pending[0]
+        addresses = (answer,) if isinstance(answer, str) else answer
+        return [info for a in addresses for info in real_getaddrinfo(a, port, *args, **kwargs)]
+
+    def connect(self, sock, address):
+        self.connections.append(address[0])
+        if address[0] == PUBLIC_ADDRESS:
+            if self.public_server is None:
+                raise ConnectionRefusedError("nothing answers at the public address")
+            address = ("127.0.0.1", self.public_server.port)
+        return real_connect(sock, address)
+
+
+@override_settings(FETCH_ALLOW_PRIVATE_HOSTS=False)
+class PinnedAddressTests(SimpleTestCase):
+    """Each request connects to the address its host was vetted at, never to a second lookup."""
+
+    def setUp(self):
+        # `loopback` is what a rebinding host aims at; `public` answers for PUBLIC_ADDRESS. URLs
+        # carry the loopback server's port, so a connection to 127.0.0.1 would reach it.
+        self.loopback = self.enterContext(LocalServer())
+        self.loopback.serve("/feed.xml", b"loopback only")
+        self.public = self.enterContext(LocalServer())
+        self.public.serve("/feed.xml", FEED)
+
+    def url(self, host, path="/feed.xml"):
+        return self.loopback.url(path, host=host)
+
+    def test_a_host_rebinding_to_loopback_after_the_check_is_fetched_from_its_vetted_address(self):
+        answers = {"rebind.example": [PUBLIC_ADDRESS, "127.0.0.1"]}
+        network = self.enterContext(FakeNetwork(answers, public_server=self.public))
+        fetched = fetch(self.url("rebind.example"))
+        assert fetched.content == FEED
+        assert self.loopback.requests == []
+        assert network.lookups == ["rebind.example"]
+        assert network.connections == [PUBLIC_ADDRESS]
+        assert self.public.requests[0].headers["Host"] == f"rebind.example:{self.loopback.port}"
+
+    def test_a_rebinding_host_whose_vetted_address_is_down_is_not_tried_elsewhere(self):
+        network = self.enterContext(FakeNetwork({"rebind.example": [PUBLIC_ADDRESS, "127.0.0.1"]}))
+        with pytest.raises(FetchError, match="cannot connect"):
+            fetch(self.url("rebind.example"))
+        assert self.loopback.requests == []
+        assert network.connections == [PUBLIC_ADDRESS]
+
+    def test_a_host_with_one_private_address_among_public_ones_is_refused(self):
+        answers = {"mixed.example": [(PUBLIC_ADDRESS, "127.0.0.1")]}
+        network = self.enterContext(FakeNetwork(answers, public_server=self.public))
+        with pytest.raises(FetchError, match=r"non-public address \(127.0.0.1\)"):
+            fetch(self.url("mixed.example"))
+        assert network.connections == []
+
+    def test_a_redirect_to_a_private_host_is_refused_before_connecting(self):
+        targets = [
+            self.url("intranet.example"),
+            self.url("[::ffff:127.0.0.1]"),
+            "http://169.254.169.254/latest/meta-data/",
+        ]
+        for target in targets:
+            with self.subTest(target=target):
+                self.public.serve("/moved", status=302, headers={"Location": target})
+                answers = {"feeds.example": [PUBLIC_ADDRESS], "intranet.example": ["127.0.0.1"]}
+                network = FakeNetwork(answers, public_server=self.public)
+                with network, pytest.raises(FetchError, match="non-public address"):
+                    fetch(self.url("feeds.example", "/moved"))
+                assert network.connections == [PUBLIC_ADDRESS]
+                assert self.loopback.requests == []
+
+    def test_each_redirect_hop_connects_to_the_address_it_was_vetted_at(self):
+        self.public.serve("/moved", status=301, headers={"Location": self.url("rebind.example")})
+        answers = {"feeds.example": [PUBLIC_ADDRESS], "rebind.example": [PUBLIC_ADDRESS, "::1"]}
+        network = self.enterContext(FakeNetwork(answers, public_server=self.public))
+        fetched = fetch(self.url("feeds.example", "/moved"))
+        assert fetched.url == self.url("rebind.example")
+        assert fetched.content == FEED
+        assert network.lookups == ["feeds.example", "rebind.example"]
+        assert network.connections == [PUBLIC_ADDRESS, PUBLIC_ADDRESS]
+        assert self.public.paths_requested() == ["/moved", "/feed.xml"]
+        assert self.loopback.requests == []
+
+    @override_settings(FETCH_ALLOW_PRIVATE_HOSTS=True)
+    def test_private_hosts_when_allowed_are_fetched_from_the_address_looked_up(self):
+        network = self.enterContext(FakeNetwork({"partner.lan": ["127.0.0.1", PUBLIC_ADDRESS]}))
+        fetched = fetch(self.url("partner.lan"))
+        assert fetched.content == b"loopback only"
+        assert network.lookups == ["partner.lan"]
+        assert network.connections == ["127.0.0.1"]
+
+
+@override_settings(FETCH_ALLOW_PRIVATE_HOSTS=False)
+class CheckUrlTests(SimpleTestCase):
+    def test_refuses_private_ipv6_addresses_and_ipv6_addresses_carrying_private_ipv4_ones(self):
+        hosts = [
+            "[::1]",
+            "[fe80::1]",
+            "[fd00::1]",
+            "[::ffff:127.0.0.1]",  # IPv4-mapped
+            "[::ffff:a9fe:a9fe]",  # IPv4-mapped 169.254.169.254, written in hex
+            "[::10.0.0.1]",  # IPv4-compatible
+            "[2002:a9fe:a9fe::1]",  # 6to4 of 169.254.169.254
+            "[64:ff9b::7f00:1]",  # NAT64 of 127.0.0.1
+            "[64:ff9b:1::1]",  # NAT64 local use
+        ]
+        for host in hosts:
+            with self.subTest(host=host), pytest.raises(FetchError, match="non-public address"):
+                check_url(f"http://{host}/latest/meta-data/")
+
+    def test_refuses_a_name_resolving_to_an_ipv4_mapped_private_address(self):
+        self.enterContext(FakeNetwork({"mapped.example": ["::ffff:10.1.2.3"]}))
+        with pytest.raises(FetchError, match=r"non-public address \(::ffff:10.1.2.3\)"):
+            check_url("https://mapped.example/feed.xml")
+
+    def test_returns_the_public_addresses_to_connect_to(self):
+        hosts = {
+            "93.184.216.34": "93.184.216.34",
+            "[2606:4700:4700::1111]": "2606:4700:4700::1111",
+            "[::ffff:93.184.216.34]": "::ffff:93.184.216.34",
+            "[64:ff9b::5db8:d822]": "64:ff9b::5db8:d822",  # NAT64 of 93.184.216.34
+        }
+        for host, address in hosts.items():
+            with self.subTest(host=host):
+                addresses = check_url(f"https://{host}/feed.xml")
+                assert [(sockaddr[0], sockaddr[1]) for *_, sockaddr in addresses] == [
+                    (address, 443)
+                ]
+
+
+@override_settings(FETCH_ALLOW_PRIVATE_HOSTS=True)
+class PinnedHttpsTests(SimpleTestCase):
+    """HTTPS connects to the address looked up but verifies the certificate for the hostname."""
+
+    def setUp(self):
+        self.server = self.enterContext(LocalServer(certfile=TLS / "feeds-example.pem"))
+        self.server.serve("/feed.xml", FEED)
+        # The default context loads its trusted certificates from here (OpenSSL reads it).
+        self.enterContext(mock.patch.dict(os.environ, {"SSL_CERT_FILE": str(TLS / "ca.pem")}))
+        answers = {"feeds.example": ["127.0.0.1"], "other.example": ["127.0.0.1"]}
+        self.network = self.enterContext(FakeNetwork(answers))
+
+    def test_verifies_the_certificate_for_the_hostname_while_connecting_to_the_address(self):
+        fetched = fetch(self.server.url("/feed.xml", host="feeds.example"))
+        assert fetched.content == FEED
+        assert self.network.connections == ["127.0.0.1"]
+        assert self.server.requests[0].headers["Host"] == f"feeds.example:{self.server.port}"
+
+    def test_refuses_a_certificate_for_another_hostname(self):
+        with pytest.raises(FetchError, match="Hostname mismatch"):
+            fetch(self.server.url("/feed.xml", host="other.example"))
+        assert self.network.connections == ["127.0.0.1"]
+        assert self.server.requests == []
+
+    def test_refuses_a_certificate_from_an_untrusted_issuer(self):
+        self.enterContext(mock.patch.dict(os.environ, {"SSL_CERT_FILE": os.devnull}))
+        with pytest.raises(FetchError, match="certificate verify failed"):
+            fetch(self.server.url("/feed.xml", host="feeds.example"))
+        assert self.server.requests == []
