@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -9,17 +10,24 @@ from taggit.models import Tag
 
 from articles import search, seo
 from articles.models import Article, Source
+from articles.pagination import UncountedPaginator
 
 RELATED_ARTICLES = 4
 
 
 class ArticleListView(ListView):
-    """Published articles, newest first, without bodies."""
+    """Published articles, newest first, without bodies, in pages that are never counted."""
 
     template_name = "articles/article_list.html"
+    paginator_class = UncountedPaginator
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
+
+    def paginate_queryset(self, queryset, page_size):
+        if self.paginator_class is UncountedPaginator and self.request.GET.get("page") == "last":
+            raise Http404("An uncounted list has no last page.")
+        return super().paginate_queryset(queryset, page_size)
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
@@ -65,10 +73,11 @@ class SearchView(ArticleListView):
     """Full-text search, best match first; bodies are loaded for the snippets."""
 
     template_name = "articles/search.html"
+    paginator_class = Paginator  # the number of matches is worth a count
 
     def get_queryset(self):
         self.query = self.request.GET.get("q", "").strip()[: search.MAX_QUERY_LENGTH]
-        articles = Article.objects.published().select_related("source").prefetch_related("tags")
+        articles = Article.objects.published().select_related("source")
         return search.search(self.query, articles)
 
     def get_context_data(self, **kwargs):
