@@ -12,6 +12,8 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from articles import crops
+
 http_url = URLValidator(schemes=["http", "https"])
 
 
@@ -190,6 +192,13 @@ class Article(models.Model):
     image = models.ImageField(
         "header image", upload_to="images/%Y/%m/", blank=True, help_text="Replaces the URL above."
     )
+    image_crop = models.JSONField(
+        "crop",
+        null=True,
+        blank=True,
+        default=None,
+        help_text="The part of the header image to show, as fractions of its size; empty: all.",
+    )
     image_alt = models.CharField("alt text", max_length=300, blank=True)
     image_caption = models.CharField("caption / credit", max_length=300, blank=True)
     enclosure_error = models.TextField(blank=True, editable=False)
@@ -248,10 +257,37 @@ class Article(models.Model):
         return self.status == Status.PUBLISHED and self.date > timezone.now()
 
     def clean(self):
+        errors = {}
         if self.status == Status.PUBLISHED and self.image_url and not self.image_alt.strip():
-            raise ValidationError(
-                {"image_alt": "Describe the header image before publishing: alt text is required."}
+            errors["image_alt"] = (
+                "Describe the header image before publishing: alt text is required."
             )
+        try:
+            self.clean_image_crop()
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_image_crop(self):
+        """Keep the crop in its stored shape; refuse one that does not fit the uploaded image."""
+        try:
+            self.image_crop = crops.normalized(self.image_crop)
+            if self.image_crop is None:
+                return
+            if not self.image:
+                raise ValidationError("Upload a header image before cropping it.", code="crop")
+            crops.check(self.image_crop, self.image_size())
+        except ValidationError as exc:
+            raise ValidationError({"image_crop": exc}) from None
+
+    def image_size(self):
+        """The uploaded image's `(width, height)`, or None when its file cannot be read."""
+        try:
+            width, height = self.image.width, self.image.height
+        except (OSError, ValueError):
+            return None
+        return (width, height) if width and height else None
 
     @property
     def renditions(self):

@@ -1,8 +1,11 @@
 """Renditions of an article's header image, made with Pillow for the site.
 
-From the uploaded image: a list thumbnail, widths for `srcset` in WebP with a JPEG fallback, and a
-1200×630 social card. They are made again whenever the image changes and removed with it. What
-exists is kept on the article (`Article.image_renditions`), so a page of cards reads no file.
+From the uploaded image, cut to the editor's crop (`Article.image_crop`, see articles.crops): a
+list thumbnail, widths for `srcset` in WebP with a JPEG fallback, and a 1200×630 social card; the
+thumbnail and card are fitted around the region's centre. They are made again whenever the image
+or its crop changes and removed with the image; a new image starts uncropped. What exists is kept
+on the article (`Article.image_renditions`, with the crop it was cut to), so a page of cards reads
+no file.
 
 Templates use `article.renditions` (None when there is no uploaded image)::
 
@@ -13,16 +16,20 @@ Templates use `article.renditions` (None when there is no uploaded image)::
     <meta property="og:image" content="{{ SITE_URL }}{{ r.social.url }}">
 """
 
+import hashlib
+import json
 import logging
 import posixpath
 from dataclasses import asdict, dataclass
 from io import BytesIO
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from PIL import Image, ImageOps
 
+from articles import crops
 from articles.cache import invalidate_public_pages
 
 logger = logging.getLogger(__name__)
@@ -105,17 +112,20 @@ def widths_for(width):
     return widths + [width] if width <= WIDTHS[-1] else widths
 
 
-def generate(name, storage=default_storage):
-    """Make and store every rendition of the image stored as `name`."""
+def generate(name, storage=default_storage, crop=None):
+    """Make and store every rendition of the image stored as `name`, cut to `crop`."""
     with storage.open(name, "rb") as stored, Image.open(stored) as original:
         full = flatten(original)
+    if crop := crops.normalized(crop):
+        full = full.crop(crops.box(crop, full.size))
     folder = posixpath.join("renditions", posixpath.splitext(name)[0])
+    suffix = crop_suffix(crop)
 
     def save(rendered, label, fmt, options):
         buffer = BytesIO()
         rendered.save(buffer, fmt, **options)
         extension = "webp" if fmt == "WEBP" else "jpg"
-        path = storage.save(f"{folder}/{label}.{extension}", ContentFile(buffer.getvalue()))
+        path = storage.save(f"{folder}/{label}{suffix}.{extension}", ContentFile(buffer.getvalue()))
         return Rendition(path, rendered.width, rendered.height)
 
     webp, jpeg = [], []
@@ -133,6 +143,14 @@ def generate(name, storage=default_storage):
         jpeg=tuple(reversed(jpeg)),
         social=save(social, "social", "JPEG", JPEG_OPTIONS),
     )
+
+
+def crop_suffix(crop):
+    """A file name suffix per crop: a new crop gets new URLs, never a cached old picture."""
+    if crop is None:
+        return ""
+    digest = hashlib.sha256(json.dumps(crop, sort_keys=True).encode()).hexdigest()
+    return f"-{digest[:10]}"
 
 
 def flatten(image):
@@ -177,27 +195,38 @@ def stale_files(manifest, *, keep=""):
 
 
 def refresh(article):
-    """Bring the article's renditions in line with its image; remove those of a replaced one.
+    """Bring the article's renditions in line with its image and crop; remove outdated ones.
 
-    Call after saving an article whose image may have changed (a post_save handler does it for
-    `save()`; bulk writers call it themselves). Does nothing when they already match.
+    A new (or removed) image resets the crop: a region chosen on one picture means nothing on
+    another. Call after saving an article whose image or crop may have changed (a post_save
+    handler does it for `save()`; bulk writers call it themselves). Does nothing when they
+    already match.
     """
     from articles.models import Article
 
     manifest = article.image_renditions or {}
     name = article.image.name if article.image else ""
-    if manifest.get("source", "") == name:
+    try:
+        crop = crops.normalized(article.image_crop)
+    except ValidationError:
+        logger.warning("article %s: ignoring a malformed crop %r", article.pk, article.image_crop)
+        crop = None
+    new_image = manifest.get("source", "") != name
+    if new_image or not name:
+        crop = None
+    if not new_image and manifest.get("crop") == crop:
         return for_article(article)
     delete(stale_files(manifest, keep=name))
     new_manifest = {}
     if name:
         try:
-            new_manifest = generate(name).to_manifest()
+            new_manifest = generate(name, crop=crop).to_manifest()
         except (OSError, ValueError, Image.DecompressionBombError):
             logger.exception("could not make renditions of %s", name)
             new_manifest = {"source": name, "error": "could not make renditions"}
-    article.image_renditions = new_manifest
-    Article.objects.filter(pk=article.pk).update(image_renditions=new_manifest)
+        new_manifest["crop"] = crop
+    article.image_renditions, article.image_crop = new_manifest, crop
+    Article.objects.filter(pk=article.pk).update(image_renditions=new_manifest, image_crop=crop)
     invalidate_public_pages()
     return for_article(article)
 

@@ -2,11 +2,12 @@
 
 Callers take a `snapshot()` before and after they change an article and `record()` the `diff()`;
 importers that write many articles at once use `record_many()`. Editors can `restore()` the
-summary, description or body a revision shows.
+summary, description, body or image crop a revision shows.
 """
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from articles.models import Article, Revision
@@ -22,6 +23,7 @@ TRACKED_FIELDS = (
     "body",
     "enclosure",
     "image",
+    "image_crop",
     "image_alt",
     "image_caption",
     "source",
@@ -31,7 +33,7 @@ TRACKED_FIELDS = (
     "article_id",
     "tags",
 )
-RESTORABLE_FIELDS = ("summary", "description", "body")
+RESTORABLE_FIELDS = ("summary", "description", "body", "image_crop")
 
 Origin = Revision.Origin
 
@@ -40,6 +42,8 @@ def json_value(value):
     """`value` as it is kept in a revision: JSON, readable by a person."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if isinstance(value, dict):  # the image crop: its edges keep their names
+        return {key: json_value(v) for key, v in value.items()}
     if isinstance(value, dt.datetime):
         return value.replace(microsecond=0).isoformat()  # what forms show and editors see
     if isinstance(value, list | tuple | set | frozenset):
@@ -114,21 +118,37 @@ def restore(revision, field, *, side="old", user=None):
     that revision, and keep the restore as a revision itself; None when nothing changes."""
     if field not in RESTORABLE_FIELDS:
         raise RestoreError(
-            f"The {field} cannot be restored: only the summary, description and body can."
+            f"The {field} cannot be restored: only the summary, description, body and crop can."
         )
     if field not in revision.changes:
         raise RestoreError(f"Revision {revision.pk} did not change the {field}.")
-    value = revision.changes[field][0 if side == "old" else 1] or ""
+    value = revision.changes[field][0 if side == "old" else 1]
+    if field != "image_crop":
+        value = value or ""
     if field == "body":
         value = sanitize_html(value)
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=revision.article_id)
         before = getattr(article, field)
+        if field == "image_crop":
+            value = restorable_crop(article, value)
         if before == value:
             return None
         setattr(article, field, value)
+        # For the crop, saving makes the renditions anew (articles.renditions.refresh).
         article.save(update_fields=[field, "updated_at"])
         return record(article, {field: [before, value]}, user=user, origin=Origin.RESTORE)
+
+
+def restorable_crop(article, crop):
+    """`crop` as the article would store it, or `RestoreError` when it does not fit its image."""
+    article.image_crop = crop
+    try:
+        article.clean_image_crop()
+    except ValidationError as exc:
+        reasons = " ".join(exc.message_dict["image_crop"])
+        raise RestoreError(f"That crop cannot be restored: {reasons}") from None
+    return article.image_crop
 
 
 def history(article, limit=50):

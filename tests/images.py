@@ -45,3 +45,21 @@ def jpeg_with_orientation(size=(64, 48), orientation=6):
 
 def reopen(data):
     return Image.open(BytesIO(data))
+
+
+RED, BLUE = (220, 0, 0), (0, 0, 220)
+
+
+def halves(size=(1600, 900), fmt="PNG"):
+    """An image whose left half is red and right half blue."""
+    image = Image.new("RGB", size, RED)
+    image.paste(BLUE, (size[0] // 2, 0, size[0], size[1]))
+    buffer = BytesIO()
+    image.save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def is_blue(image):
+    """True when every pixel of `image` is blue, give or take what lossy encoding does."""
+    red, green, blue = (band.getextrema() for band in image.convert("RGB").split())
+    return red[1] < 40 and green[1] < 40 and blue[0] > 180

@@ -2,6 +2,7 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,7 +13,7 @@ from articles.importers.feeds import import_feed, poll_source, sources_due
 from articles.models import Article, ImportRun, Revision, Source, Status
 from tests.conftest import DATA
 from tests.factories import make_article, make_source
-from tests.images import image_bytes
+from tests.images import halves, image_bytes
 
 FEEDS = DATA / "feeds"
 RSS2 = FEEDS / "rss2.xml"
@@ -158,6 +159,23 @@ class ImportFeedTests:
         article.refresh_from_db()
         assert article.enclosure == "https://cdn.wire.example/1001-v2.jpg"
         assert not article.image
+
+    def test_a_crop_alone_does_not_stop_later_updates_and_is_kept(self, tmp_path):
+        import_feed(str(RSS2))
+        article = Article.objects.get(feed_item_id="wire-1001")
+        article.image.save("1001.png", ContentFile(halves()), save=False)  # as fetched
+        article.import_fingerprint = feeds.article_fingerprint(article, article.tags.names())
+        article.save()
+        crop = {"left": 0.5, "top": 0.0, "right": 1.0, "bottom": 1.0}
+        article.image_crop = crop  # an editor's crop: the importer never writes it
+        article.save()
+        changed = tmp_path / "rss2.xml"
+        changed.write_text(RSS2.read_text().replace("Solar Maker", "Sun Maker"))
+        result = import_feed(str(changed), source_name="Example Wire")
+        assert (result.counts["updated"], result.counts["conflicts"]) == (1, 0)
+        article.refresh_from_db()
+        assert article.title == "Sun Maker Opens Plant"
+        assert article.image_crop == crop
 
     def test_dry_run_writes_nothing_but_the_run_record(self):
         out, _, error = run("import_feed", RSS2, dry_run=True)

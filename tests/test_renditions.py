@@ -1,4 +1,5 @@
 from io import BytesIO
+from unittest import mock
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -8,7 +9,7 @@ from PIL import Image
 from articles import renditions
 from articles.models import Article
 from tests.factories import make_article
-from tests.images import image_bytes, reopen
+from tests.images import halves, image_bytes, is_blue, reopen
 
 
 def with_image(article, data, name="header.png"):
@@ -113,3 +114,96 @@ class RenditionsTests(TestCase):
             article.save()
         assert article.renditions is None
         assert article.image_renditions["source"] == name
+
+
+RIGHT_HALF = {"left": 0.5, "top": 0.0, "right": 1.0, "bottom": 1.0}
+
+
+def cropped(article, crop):
+    article.image_crop = crop
+    article.save()  # the post_save handler cuts the renditions anew
+    article.refresh_from_db()
+    return article
+
+
+def bands(size=(1600, 1600)):
+    """Red above, a blue band across the middle (rows 560–1040), green below."""
+    image = Image.new("RGB", size, (0, 160, 0))
+    image.paste((220, 0, 0), (0, 0, size[0], 560))
+    image.paste((0, 0, 220), (0, 560, size[0], 1040))
+    buffer = BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+class CroppedRenditionsTests(TestCase):
+    def test_every_rendition_is_cut_from_the_crop(self):
+        article = cropped(with_image(make_article(), halves((1600, 900))), RIGHT_HALF)
+        made = article.renditions
+        assert [r.width for r in made.webp] == [400, 800]  # the region is 800 pixels wide
+        assert (made.webp[-1].width, made.webp[-1].height) == (800, 900)
+        for rendition in made.all():
+            assert is_blue(stored(rendition.name)), rendition.name
+        assert stored(made.social.name).size == (1200, 630)
+        assert stored(made.thumbnail.name).size == renditions.THUMBNAIL_SIZE
+        assert article.image_renditions["crop"] == RIGHT_HALF
+
+    def test_without_a_crop_the_renditions_show_the_whole_image(self):
+        made = with_image(make_article(), halves((1600, 900))).renditions
+        assert not is_blue(stored(made.webp[-1].name))
+        assert stored(made.webp[-1].name).size == (1600, 900)
+
+    def test_thumbnail_and_card_are_fitted_around_the_region_centre(self):
+        article = with_image(make_article(), bands())
+        whole = article.renditions
+        assert not is_blue(stored(whole.social.name))  # the whole image's card shows red too
+        # A tall region, 800×1600: its card (800×420) and thumbnail (800×450) are
+        # strips around its centre, inside the blue band.
+        made = cropped(article, RIGHT_HALF).renditions
+        assert is_blue(stored(made.social.name))
+        assert is_blue(stored(made.thumbnail.name))
+
+    def test_changing_the_crop_makes_new_renditions_and_deletes_the_old(self):
+        article = with_image(make_article(), halves((1600, 900)))
+        source, old = article.image.name, article.renditions
+        with self.captureOnCommitCallbacks(execute=True):
+            article = cropped(article, RIGHT_HALF)
+        new = article.renditions
+        assert new.source == source and default_storage.exists(source)  # the original stays
+        old_names, new_names = {r.name for r in old.all()}, {r.name for r in new.all()}
+        assert not old_names & new_names  # new URLs: no browser keeps showing the old cut
+        assert not any(default_storage.exists(name) for name in old_names)
+        assert all(default_storage.exists(name) for name in new_names)
+
+    def test_removing_the_crop_brings_back_the_whole_image(self):
+        article = cropped(with_image(make_article(), halves((1600, 900))), RIGHT_HALF)
+        article = cropped(article, None)
+        assert article.renditions.webp[-1].width == 1600
+        assert article.image_renditions["crop"] is None
+
+    def test_a_new_image_resets_the_crop(self):
+        article = cropped(with_image(make_article(), halves((1600, 900))), RIGHT_HALF)
+        article = with_image(article, image_bytes("PNG", size=(1000, 700)), "new.png")
+        assert article.image_crop is None
+        assert article.renditions.webp[-1].width == 1000
+
+    def test_removing_the_image_resets_the_crop(self):
+        article = cropped(with_image(make_article(), halves((1600, 900))), RIGHT_HALF)
+        article.image = None
+        article.save()
+        article.refresh_from_db()
+        assert article.image_crop is None and article.image_renditions == {}
+
+    def test_a_crop_change_invalidates_the_public_pages(self):
+        article = with_image(make_article(), halves((1600, 900)))
+        with mock.patch("articles.renditions.invalidate_public_pages") as invalidate:
+            cropped(article, RIGHT_HALF)
+        invalidate.assert_called_once_with()
+
+    def test_saving_with_the_same_crop_does_not_remake_them(self):
+        article = cropped(with_image(make_article(), halves((1600, 900))), RIGHT_HALF)
+        manifest = article.image_renditions
+        article.summary = "Changed."
+        with self.assertNumQueries(1):
+            article.save()
+        assert article.image_renditions == manifest

@@ -2,7 +2,7 @@ from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.urls import NoReverseMatch, reverse
 
-from articles import dashboard
+from articles import crops, dashboard
 from articles.models import Article
 
 register = template.Library()
@@ -36,3 +36,11 @@ def field_label(name):
         return Article._meta.get_field(name).verbose_name
     except FieldDoesNotExist:
         return name
+
+
+@register.filter
+def revision_value(value, field):
+    """A value a revision kept, as the history shows it: the crop in words, the rest as is."""
+    if field == "image_crop":
+        return crops.describe(value)
+    return value
