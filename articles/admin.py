@@ -110,6 +110,8 @@ class ArticleAdmin(NewsroomAdmin):
                 "fields": [
                     "image_preview",
                     "image",
+                    "image_crop",
+                    "reset_crop",
                     "image_alt",
                     "image_caption",
                     "enclosure",

@@ -5,8 +5,9 @@ from django.conf import settings
 from django.contrib.admin.helpers import ActionForm
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.utils.html import format_html, format_html_join
 
-from articles import images
+from articles import crops, images
 from articles.models import Article
 from articles.sanitize import sanitize_html
 
@@ -48,6 +49,87 @@ class HeaderImageField(forms.FileField):
         return SimpleUploadedFile(name, clean.data, clean.content_type)
 
 
+class CropWidget(forms.MultiWidget):
+    """The crop's four edges as labelled number inputs, over the whole image when there is one.
+
+    The admin's crop script (static/js/admin-crop.js) lets the editor drag a rectangle on the
+    image to fill the numbers in; without it, or from the keyboard, they are typed.
+    """
+
+    LABELS = {"left": "Left", "top": "Top", "right": "Right", "bottom": "Bottom"}
+
+    def __init__(self, attrs=None):
+        self.image = None  # (url, width, height) of the original, set by the form
+        edges = [
+            forms.NumberInput(
+                attrs={"step": "any", "min": "0", "max": "1", "data-edge": edge, "size": 7}
+            )
+            for edge in crops.EDGES
+        ]
+        super().__init__(edges, attrs)
+
+    def decompress(self, value):
+        crop = value or crops.WHOLE
+        return [crop.get(edge) for edge in crops.EDGES]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if not isinstance(value, list | tuple):
+            value = self.decompress(value)
+        attrs = self.build_attrs(self.attrs, attrs)
+        base_id = attrs.pop("id", None) or f"id_{name}"
+        inputs = []
+        for i, (edge, widget) in enumerate(zip(crops.EDGES, self.widgets, strict=True)):
+            input_id = f"{base_id}_{i}"
+            html = widget.render(f"{name}_{i}", value[i], {**attrs, "id": input_id}, renderer)
+            inputs.append((input_id, self.LABELS[edge], html))
+        edges = format_html_join(
+            "", '<span class="crop-edge"><label for="{}">{}</label> {}</span>', inputs
+        )
+        stage = ""
+        if self.image:
+            url, width, height = self.image
+            stage = format_html(
+                '<div class="crop-stage" data-width="{}" data-height="{}">'
+                '<img src="{}" width="{}" height="{}" class="crop-source" draggable="false" '
+                'alt="The whole header image: drag across it to choose the part to show.">'
+                "</div>",
+                width,
+                height,
+                url,
+                width,
+                height,
+            )
+        return format_html(
+            '<div class="crop-editor" id="{}" role="group" aria-label="Crop, as fractions of '
+            'the whole image from 0 to 1" data-min-width="{}" data-min-height="{}">{}'
+            '<div class="crop-edges">{}</div></div>',
+            base_id,
+            crops.MIN_WIDTH,
+            crops.MIN_HEIGHT,
+            stage,
+            edges,
+        )
+
+
+class CropField(forms.MultiValueField):
+    """The crop's four edges as fractions 0–1; all empty is the whole image."""
+
+    widget = CropWidget
+
+    def __init__(self, **kwargs):
+        edges = [forms.FloatField(min_value=0, max_value=1, required=False) for _ in crops.EDGES]
+        super().__init__(edges, required=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or all(value is None for value in data_list):
+            return None
+        if any(value is None for value in data_list):
+            raise forms.ValidationError(
+                "Give all four edges of the crop, or none for the whole image.", code="incomplete"
+            )
+        return crops.normalized(dict(zip(crops.EDGES, data_list, strict=True)))
+
+
 def counted(rows, maximum, minimum=None):
     """A textarea the admin's counter script annotates with its length and the recommendation."""
     attrs = {"rows": rows, "data-counter-max": maximum}
@@ -64,6 +146,18 @@ def https_urls(db_field, **kwargs):
 
 
 class ArticleAdminForm(forms.ModelForm):
+    image_crop = CropField(
+        label="Crop",
+        help_text="Which part of the header image the site shows, as fractions of its width and "
+        "height (0 is the left or top, 1 the right or bottom). The original is kept whole; "
+        "a new image starts uncropped.",
+    )
+    reset_crop = forms.BooleanField(
+        label="Reset crop",
+        required=False,
+        help_text="Show the whole image again.",
+    )
+
     class Meta:
         formfield_callback = https_urls
         model = Article
@@ -75,6 +169,7 @@ class ArticleAdminForm(forms.ModelForm):
             "body",
             "enclosure",
             "image",
+            "image_crop",
             "image_alt",
             "image_caption",
             "status",
@@ -94,10 +189,24 @@ class ArticleAdminForm(forms.ModelForm):
         }
 
     class Media:
-        js = ["js/admin-counters.js"]
+        js = ["js/admin-counters.js", "js/admin-crop.js"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        size = self.instance.image_size() if self.instance.image else None
+        if size and "image_crop" in self.fields:
+            self.fields["image_crop"].widget.image = (self.instance.image.url, *size)
 
     def clean_body(self):
         return sanitize_html(self.cleaned_data["body"])
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # A crop was chosen on the image the form showed: a new one (or none) starts whole.
+        if "image" in self.changed_data or cleaned_data.get("reset_crop"):
+            # On the instance too: a form that left the edges out would not write them.
+            cleaned_data["image_crop"] = self.instance.image_crop = None
+        return cleaned_data
 
     def length_warnings(self):
         """What the editor should know about the saved lengths; nothing here blocks a save."""

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import TestCase, override_settings
 
@@ -8,7 +9,9 @@ from articles.models import Article, Revision, Status
 from tests.factories import make_article, make_source
 from tests.images import (
     animated_gif,
+    halves,
     image_bytes,
+    is_blue,
     jpeg_with_orientation,
     png_claiming_size,
     reopen,
@@ -268,3 +271,140 @@ def revisions_of(article):
     return Revision.objects.create(
         article=article, origin="admin", changes={"summary": ["a", "b"]}
     ).pk
+
+
+RIGHT_HALF = {"left": 0.5, "top": 0.0, "right": 1.0, "bottom": 1.0}
+
+
+def crop_data(left, top, right, bottom):
+    return {f"image_crop_{i}": v for i, v in enumerate([left, top, right, bottom])}
+
+
+class HeaderImageCropTests(AdminTestCase):
+    def setUp(self):
+        super().setUp()
+        self.article.image_alt = "Red and blue."
+        self.article.image.save("halves.png", ContentFile(halves((1600, 900))))
+        self.article.refresh_from_db()
+
+    def crop(self, *edges, **changes):
+        return self.post(**crop_data(*edges), **changes)
+
+    def test_the_form_shows_the_whole_image_and_four_labelled_edges(self):
+        response = self.client.get(self.url)
+        html = response.content.decode()
+        editor = html[html.index('<div class="crop-editor"') : html.index('id="id_reset_crop"')]
+        assert f'src="{self.article.image.url}" width="1600" height="900"' in editor
+        for i, label in enumerate(["Left", "Top", "Right", "Bottom"]):
+            assert f'<label for="id_image_crop_{i}">{label}</label>' in editor
+        assert 'name="image_crop_2" value="1.0"' in editor
+        assert "style=" not in editor  # the Content-Security-Policy forbids inline styles
+        self.assertContains(response, '<script src="/static/js/admin-crop.js"></script>')
+        self.assertContains(response, '<label class="vCheckboxLabel" for="id_reset_crop">Reset')
+
+    def test_typed_edges_crop_the_renditions_and_keep_a_revision(self):
+        old = {r.name for r in self.article.renditions.all()}
+        self.assertRedirects(self.crop(0.5, 0, 1, 1), "/admin/articles/article/")
+        self.article.refresh_from_db()
+        assert self.article.image_crop == RIGHT_HALF
+        made = self.article.renditions
+        assert not old & {r.name for r in made.all()}
+        for rendition in made.all():
+            with default_storage.open(rendition.name) as f:
+                assert is_blue(reopen(f.read())), rendition.name
+        revision = self.article.revisions.get()
+        assert revision.user == self.user
+        assert revision.changes == {"image_crop": [None, RIGHT_HALF]}
+        history = self.client.get(self.url)
+        self.assertContains(history, '<span class="label">before</span> whole image')
+        self.assertContains(history, "</span> left 0.5, top 0, right 1, bottom 1")
+
+    def test_invalid_crops_are_refused_with_a_clear_error(self):
+        cases = [
+            ((0.8, 0, 0.2, 1), "left edge must be left of its right edge"),
+            ((0.5, 0.5, 0.8, 1), "The crop is 480×450 pixels: keep at least 600×315"),
+            ((0, 0, 1.5, 1), "Ensure this value is less than or equal to 1"),
+            ((0.5, "", 1, 1), "Give all four edges of the crop, or none for the whole image"),
+            ((0.5, "top", 1, 1), "Enter a number"),
+        ]
+        for edges, message in cases:
+            with self.subTest(edges=edges):
+                response = self.crop(*edges)
+                assert response.status_code == 200
+                self.assertContains(response, message)
+                assert response.context["adminform"].form.errors.keys() == {"image_crop"}
+        self.article.refresh_from_db()
+        assert self.article.image_crop is None
+        assert not self.article.revisions.exists()
+
+    def test_leaving_the_edges_empty_or_whole_keeps_the_whole_image(self):
+        self.assertRedirects(self.crop("", "", "", ""), "/admin/articles/article/")
+        self.assertRedirects(self.crop(0, 0, 1, 1), "/admin/articles/article/")
+        self.article.refresh_from_db()
+        assert self.article.image_crop is None
+        assert not self.article.revisions.exists()
+
+    def test_reset_crop_brings_back_the_whole_image(self):
+        self.crop(0.5, 0, 1, 1)
+        self.crop(0.5, 0, 1, 1, reset_crop="on")
+        self.article.refresh_from_db()
+        assert self.article.image_crop is None
+        assert self.article.renditions.webp[-1].width == 1600
+        assert self.article.revisions.first().changes == {"image_crop": [RIGHT_HALF, None]}
+
+    def test_a_new_image_resets_the_crop(self):
+        self.crop(0.5, 0, 1, 1)
+        response = self.crop(0.5, 0, 1, 1, image=upload("new.png", image_bytes(size=(900, 600))))
+        self.assertRedirects(response, "/admin/articles/article/")
+        self.article.refresh_from_db()
+        assert self.article.image.name.endswith(".png") and "new" in self.article.image.name
+        assert self.article.image_crop is None
+        assert self.article.renditions.webp[-1].width == 900
+        changes = self.article.revisions.first().changes
+        assert changes["image_crop"] == [RIGHT_HALF, None]
+
+    def test_a_crop_can_be_restored_from_the_history(self):
+        self.crop(0.5, 0, 1, 1)
+        self.crop(0.25, 0, 1, 1)
+        revision = self.article.revisions.first()
+        assert revision.changes["image_crop"][0] == RIGHT_HALF
+        response = self.client.get(self.url)
+        self.assertContains(response, f'value="{revision.pk}:image_crop:old"')
+        restore_url = f"/admin/articles/article/{self.article.pk}/restore/"
+        response = self.client.post(restore_url, {"restore": f"{revision.pk}:image_crop:old"})
+        self.assertRedirects(response, self.url)
+        self.article.refresh_from_db()
+        assert self.article.image_crop == RIGHT_HALF
+        assert self.article.image_renditions["crop"] == RIGHT_HALF
+        with default_storage.open(self.article.renditions.social.name) as f:
+            assert is_blue(reopen(f.read()))
+        assert self.article.revisions.first().origin == Revision.Origin.RESTORE
+
+    def test_a_crop_for_another_image_is_not_restored(self):
+        self.crop(0.5, 0, 1, 1)
+        revision = self.article.revisions.get()
+        response = self.post(image=upload("small.png", image_bytes(size=(700, 400))))
+        self.assertRedirects(response, "/admin/articles/article/")
+        restore_url = f"/admin/articles/article/{self.article.pk}/restore/"
+        response = self.client.post(
+            restore_url, {"restore": f"{revision.pk}:image_crop:new"}, follow=True
+        )
+        self.assertContains(response, "That crop cannot be restored: The crop is 350×400 pixels")
+        self.article.refresh_from_db()
+        assert self.article.image_crop is None
+
+    @override_settings(PUBLIC_PAGE_CACHE_SECONDS=600)
+    def test_the_public_page_shows_the_cropped_renditions_at_once(self):
+        reader = self.client_class()
+        page = self.article.get_absolute_url()
+        whole = self.article.renditions
+        self.assertContains(reader.get(page), whole.social.url)  # now cached
+        self.crop(0.5, 0, 1, 1)
+        self.article.refresh_from_db()
+        made = self.article.renditions
+        response = reader.get(page)
+        self.assertContains(response, made.srcset_webp)
+        self.assertContains(response, made.srcset_jpeg)
+        self.assertContains(response, '<meta property="og:image" content="http')
+        self.assertContains(response, made.social.url)
+        self.assertNotContains(response, whole.social.url)

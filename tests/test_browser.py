@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connections
 from django.utils import timezone
 from PIL import Image
@@ -14,6 +16,13 @@ from PIL import Image
 from articles.models import Article, Revision, Status
 from tests.conftest import require
 from tests.factories import make_article, make_source
+from tests.images import halves, is_blue, reopen
+
+
+def stored(name):
+    with default_storage.open(name) as f:
+        return reopen(f.read())
+
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
@@ -61,6 +70,28 @@ def watch_csp(page):
     return violations
 
 
+def open_change_form(page, live_server, article):
+    """Log in as the editor and open the article's change form."""
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/articles/article/{article.pk}/change/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "a long editor password")
+    page.click("input[type=submit]")
+    page.wait_for_selector("#article_form")
+
+
+def drag(page, element, start, end):
+    """Drag the mouse across `element` from `start` to `end`, as fractions of its size."""
+    box = element.bounding_box()
+    page.mouse.move(box["x"] + start[0] * box["width"], box["y"] + start[1] * box["height"])
+    page.mouse.down()
+    page.mouse.move(box["x"] + end[0] * box["width"], box["y"] + end[1] * box["height"], steps=8)
+    page.mouse.up()
+
+
+def edges(page):
+    return [float(page.input_value(f"#id_image_crop_{i}")) for i in range(4)]
+
+
 @pytest.fixture
 def editor():
     user = User.objects.create_user("editor", password="a long editor password", is_staff=True)
@@ -84,11 +115,7 @@ def test_editor_polishes_and_publishes_an_article(browser, live_server, editor):
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     blocked = watch_csp(page)
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/articles/article/{article.pk}/change/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "a long editor password")
-    page.click("input[type=submit]")
-    page.wait_for_selector("#article_form")
+    open_change_form(page, live_server, article)
 
     counter = page.locator("#id_summary_counter")
     assert counter.inner_text() == "16 characters (recommended: up to 250)"
@@ -134,3 +161,49 @@ def test_editor_polishes_and_publishes_an_article(browser, live_server, editor):
     public.screenshot(path=ARTIFACTS / "public-article.png", full_page=True)
     assert Article.objects.published().filter(pk=article.pk).exists()
     assert blocked == []  # the counters and everything else ran under the strict policy
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_editor_crops_the_header_image_by_dragging_on_it(browser, live_server, editor):
+    article = make_article(title="Wind farm extended", image_alt="Turbines at sea.")
+    article.image.save("halves.png", ContentFile(halves((1400, 800))))  # renditions follow
+    article.refresh_from_db()
+    whole = {r.name for r in article.renditions.all()}
+    assert not is_blue(stored(article.renditions.social.name))
+
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    blocked = watch_csp(page)
+    open_change_form(page, live_server, article)
+    stage = page.locator(".crop-stage img")
+    stage.scroll_into_view_if_needed()
+    assert edges(page) == [0, 0, 1, 1]
+
+    drag(page, stage, (0.1, 0.1), (0.2, 0.2))  # 140×80 pixels: the script warns
+    assert "too small, keep at least 600×315" in page.inner_text(".crop-status")
+    page.click("text=Use the whole image")
+    assert edges(page) == [0, 0, 1, 1]
+
+    drag(page, stage, (0.52, 0.1), (0.98, 0.9))
+    left, top, right, bottom = edges(page)
+    assert abs(left - 0.52) < 0.01 and abs(top - 0.1) < 0.01
+    assert abs(right - 0.98) < 0.01 and abs(bottom - 0.9) < 0.01
+    assert "too small" not in page.inner_text(".crop-status")
+    # The region is drawn where it was dragged, over the image.
+    box, region = stage.bounding_box(), page.locator(".crop-region").bounding_box()
+    assert abs(region["x"] - (box["x"] + 0.52 * box["width"])) < 3
+    assert abs(region["width"] - 0.46 * box["width"]) < 3
+    assert abs(region["y"] - (box["y"] + 0.1 * box["height"])) < 3
+    assert abs(region["height"] - 0.8 * box["height"]) < 3
+    page.screenshot(path=ARTIFACTS / "admin-article-crop.png", full_page=True)
+
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    article.refresh_from_db()
+    assert article.image_crop == {"left": left, "top": top, "right": right, "bottom": bottom}
+    made = article.renditions
+    assert not whole & {r.name for r in made.all()}
+    assert is_blue(stored(made.social.name)) and is_blue(stored(made.thumbnail.name))
+    assert page.locator("img.image-preview").get_attribute("src") == made.webp[0].url
+    assert edges(page) == [left, top, right, bottom]  # the form shows the saved crop
+    assert Revision.objects.get(article=article).changes["image_crop"][1] == article.image_crop
+    assert blocked == []
