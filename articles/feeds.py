@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
@@ -48,10 +49,19 @@ class ContentAtomFeed(Atom1Feed):
 def enclosure_for(article):
     """The header image as an enclosure, or None when there is none.
 
-    An uploaded image has a known length; an imported URL's length is unknown, which RSS writes
-    as 0 (the RSS Advisory Board's advice), with the type guessed from the URL's extension.
+    An uploaded image is sent as the page shows it: its JPEG rendition, cut from the editor's
+    crop, or the upload itself while it has no renditions; either has a known length. An imported
+    URL's length is unknown, which RSS writes as 0 (the RSS Advisory Board's advice), with the
+    type guessed from the URL's extension.
     """
-    if article.image:
+    renditions = article.renditions
+    if renditions:
+        try:
+            length = default_storage.size(renditions.fallback.name)
+        except OSError:
+            return None
+        url = absolute_url(renditions.fallback.url)
+    elif article.image:
         try:
             length = article.image.size
         except OSError:

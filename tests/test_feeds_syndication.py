@@ -3,6 +3,7 @@ import datetime as dt
 import feedparser
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import TestCase
 from django.utils import timezone
 
@@ -68,15 +69,31 @@ class FeedTests(TestCase):
                 assert "<strong>body</strong>" in entry.content[0].value
                 assert {t.term for t in entry.tags} == {"energy", "solar"}
 
-    def test_uploaded_image_is_an_enclosure_with_its_length_and_type(self):
+    def test_uploaded_image_is_an_enclosure_of_its_rendition_with_length_and_type(self):
+        fallback = self.uploaded.renditions.fallback
         for url in FEEDS:
             with self.subTest(url=url):
                 entry = self.entry(self.parse(url), "Solar & storage <news>")
                 [enclosure] = entry.enclosures
-                assert enclosure.href.startswith("http")
-                assert enclosure.href.endswith(".png")
-                assert enclosure.length == str(len(self.png))
-                assert enclosure.type == "image/png"
+                assert enclosure.href == settings.SITE_URL + fallback.url
+                assert enclosure.length == str(default_storage.size(fallback.name))
+                assert enclosure.type == "image/jpeg"
+
+    def test_enclosure_follows_the_editors_crop(self):
+        before = self.uploaded.renditions.fallback.name
+        self.uploaded.image_crop = {"left": 0.5, "top": 0, "right": 1, "bottom": 1}
+        self.uploaded.save()
+        after = self.uploaded.renditions.fallback
+        assert after.name != before
+        [enclosure] = self.entry(self.parse("/feed/"), "Solar & storage <news>").enclosures
+        assert enclosure.href == settings.SITE_URL + after.url
+
+    def test_upload_without_renditions_is_sent_as_it_is(self):
+        type(self.uploaded).objects.filter(pk=self.uploaded.pk).update(image_renditions={})
+        [enclosure] = self.entry(self.parse("/feed/"), "Solar & storage <news>").enclosures
+        assert enclosure.href.endswith(".png")
+        assert enclosure.length == str(len(self.png))
+        assert enclosure.type == "image/png"
 
     def test_imported_image_url_is_an_enclosure_of_unknown_length(self):
         for url in FEEDS:
