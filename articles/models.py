@@ -118,11 +118,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(date__gte=start, date__lt=end)
 
     def related_to(self, article, tag_ids, *, window=RELATED_WINDOW):
-        """Of the `window` newest articles, those sharing most of `tag_ids` (the article's tags),
-        then those from its source, newest first; one query, without bodies.
+        """Rank the `window` newest articles: most of `tag_ids` shared, then same source, newest.
 
-        The window is read from `article_public_idx`, which carries the source for this: sharing
-        is decided in the index and a tag lookup per article, never by reading an article's row.
+        `tag_ids` are the article's tags. One query, without bodies. The window is read from
+        `article_public_idx`, which carries the source for this: sharing is decided in the index
+        and a tag lookup per article, never by reading an article's row.
         """
         tag_ids = list(tag_ids)
         if not tag_ids and not article.source_id:
