@@ -2,6 +2,7 @@
 
 A feed gives each new item the next free article_id, so a file carrying that number later may
 describe a different press release. It updates the row only when it really is the same article.
+Nor does a file give a second article_id the source and feed item another article holds.
 """
 
 import tempfile
@@ -175,6 +176,178 @@ class IdentityQueryCostTests(TemporaryFolderMixin, TestCase):
         return len(queries)
 
     def test_refused_files_cost_no_query_each(self):
+        assert self.queries_to_import(2, start=1000) == self.queries_to_import(30, start=2000)
+
+
+class FeedItemOfAnotherArticleTests(TemporaryFolderMixin, TestCase):
+    """A file whose source and feed item belong to an article with another article_id."""
+
+    @classmethod
+    def setUpTestData(cls):
+        import_feed(str(RSS2), source_name="Example Wire")
+        cls.feed_article = Article.objects.get(feed_item_id="wire-1001")
+
+    def renumbered_export(self, article_id=90_001, name="renumbered.md"):
+        """The feed article's export with its number changed by hand."""
+        return self.write(
+            name,
+            article_file(
+                article_id=article_id,
+                title="Solar Maker Opens Plant, renumbered",
+                source="Example Wire",
+                feed_item_id="wire-1001",
+            ),
+        )
+
+    def expected_reason(self, article_id=90_001):
+        return (
+            f"source 'Example Wire', feed item 'wire-1001' is already article_id "
+            f"{self.feed_article.article_id} (it came from {RSS2}), and this file names "
+            f"article_id {article_id}; the existing article was left as it is "
+            "(--force does not change this)"
+        )
+
+    def test_fails_with_a_reason_naming_the_article_that_holds_the_feed_item(self):
+        path = self.renumbered_export()
+        before = database_state()
+
+        out, err, error = run_import(path)
+
+        assert isinstance(error, CommandError)
+        assert f"{path}: {self.expected_reason()}" in err
+        assert "database refused" not in err
+        assert "0 created, 0 updated, 0 unchanged, 0 in conflict, 1 failed." in out
+        assert database_state() == before
+        assert not Article.objects.filter(article_id=90_001).exists()
+        assert Article.objects.get(pk=self.feed_article.pk).title == "Solar Maker Opens Plant"
+
+    def test_the_other_files_of_the_batch_still_import(self):
+        self.renumbered_export()
+        self.write("fresh.md", article_file(article_id=90_002, title="A fresh release"))
+        self.write("tagged.md", article_file(article_id=90_003, tags=["solar"], feed_item_id=5))
+
+        out, _, error = run_import(self.folder)
+
+        assert error is not None
+        assert "2 created, 0 updated, 0 unchanged, 0 in conflict, 1 failed." in out
+        assert Article.objects.get(article_id=90_002).title == "A fresh release"
+        assert list(Article.objects.get(article_id=90_003).tags.names()) == ["solar"]
+        assert not Article.objects.filter(article_id=90_001).exists()
+
+    def test_the_import_run_records_the_failure_with_its_reason(self):
+        path = self.renumbered_export()
+        run_import(path)
+        run = ImportRun.objects.get(kind=ImportRun.Kind.FILES)
+        assert (run.created, run.updated, run.failed) == (0, 0, 1)
+        assert run.failures == [{"path": str(path), "reason": self.expected_reason()}]
+
+    def test_force_does_not_override_it(self):
+        path = self.renumbered_export()
+        before = database_state()
+
+        out, err, error = run_import(path, force=True)
+
+        assert isinstance(error, CommandError)
+        assert f"{path}: {self.expected_reason()}" in err
+        assert "0 created, 0 updated" in out
+        assert database_state() == before
+
+    def test_dry_run_reports_it_and_writes_nothing(self):
+        path = self.renumbered_export()
+        before = database_state()
+
+        out, err, error = run_import(path, dry_run=True)
+
+        assert isinstance(error, CommandError)
+        assert f"{path}: {self.expected_reason()}" in err
+        assert "Dry run: 0 created, 0 updated, 0 unchanged, 0 in conflict, 1 failed." in out
+        assert database_state() == before
+
+    def test_an_existing_article_may_not_take_the_feed_item_either(self):
+        make_article(article_id=90_001, title="A file article")
+        path = self.renumbered_export()
+        before = database_state()
+
+        _, err, error = run_import(path)
+
+        assert error is not None
+        assert f"{path}: {self.expected_reason()}" in err
+        assert database_state() == before
+
+    def test_the_same_feed_item_under_another_source_is_another_article(self):
+        path = self.write(
+            "other-wire.md",
+            article_file(article_id=90_001, source="Other Wire", feed_item_id="wire-1001"),
+        )
+        _, err, error = run_import(path)
+        assert error is None, err
+        assert Article.objects.get(article_id=90_001).source.name == "Other Wire"
+
+
+class FeedItemTwiceInOneRunTests(TemporaryFolderMixin, TestCase):
+    def wire_item(self, name, article_id, source="Partner Wire"):
+        return self.write(
+            name,
+            article_file(
+                article_id=article_id, title=f"From {name}", source=source, feed_item_id=314
+            ),
+        )
+
+    def test_the_second_file_with_the_feed_item_fails_and_the_first_imports(self):
+        first = self.wire_item("a.md", 90_001)
+        second = self.wire_item("b.md", 90_002)
+
+        out, err, error = run_import(self.folder)
+
+        assert isinstance(error, CommandError)
+        reason = f"duplicate feed item (source 'Partner Wire', feed item '314'): also in {first}"
+        assert f"{second}: {reason} as article_id 90001" in err
+        assert "database refused" not in err
+        assert "1 created, 0 updated, 0 unchanged, 0 in conflict, 1 failed." in out
+        article = Article.objects.get(feed_item_id="314")
+        assert (article.article_id, article.title) == (90_001, "From a.md")
+
+    def test_dry_run_reports_it(self):
+        self.wire_item("a.md", 90_001)
+        second = self.wire_item("b.md", 90_002)
+
+        out, err, error = run_import(self.folder, dry_run=True)
+
+        assert error is not None
+        assert f"{second}: duplicate feed item" in err
+        assert "Dry run: 1 created, 0 updated, 0 unchanged, 0 in conflict, 1 failed." in out
+        assert not Article.objects.exists()
+
+    def test_files_naming_the_item_under_different_sources_both_import(self):
+        self.wire_item("a.md", 90_001)
+        self.wire_item("b.md", 90_002, source="Another Wire")
+        _, err, error = run_import(self.folder)
+        assert error is None, err
+        assert Article.objects.filter(feed_item_id="314").count() == 2
+
+
+class FeedItemQueryCostTests(TemporaryFolderMixin, TestCase):
+    def queries_to_import(self, count, start):
+        source = make_source("Example Wire")
+        for article_id in range(start, start + count):
+            make_article(article_id=article_id, source=source, feed_item_id=f"wire-{article_id}")
+            self.write(
+                f"{start}/{article_id}.md",
+                article_file(
+                    article_id=article_id + 50_000,
+                    source="Example Wire",
+                    feed_item_id=f"wire-{article_id}",
+                ),
+            )
+        fresh = article_file(article_id=start + 90_000, source="Example Wire")
+        self.write(f"{start}/fresh.md", fresh)
+        with CaptureQueriesContext(connection) as queries:
+            out, err, _ = run_import(self.folder / str(start))
+        assert f"1 created, 0 updated, 0 unchanged, 0 in conflict, {count} failed." in out
+        assert "database refused" not in err
+        return len(queries)
+
+    def test_files_with_feed_items_of_other_articles_cost_no_query_each(self):
         assert self.queries_to_import(2, start=1000) == self.queries_to_import(30, start=2000)
 
 

@@ -13,6 +13,7 @@ from collections import deque
 from django.conf import settings
 
 from articles.cache import invalidate_public_pages
+from articles.importers.identity import describe_feed_item, feed_item_key
 from articles.importers.loading import (
     ARTICLE_SUFFIXES,
     Failed,
@@ -146,23 +147,39 @@ class _FileImport:
         self.writer = writer
         self.on_result = on_result
         self.seen = {}  # article_id -> first path that had it
+        self.feed_items = {}  # (source, feed_item_id) -> (article_id, first path that had it)
         self.batch = []
 
     def take(self, loaded):
         if isinstance(loaded, Failed):
             return self.done(loaded.path, FAILED, loaded.reason)
         path = loaded.origin if isinstance(loaded, Incoming) else loaded.path
-        if loaded.article_id in self.seen:
-            reason = (
-                f"duplicate article_id {loaded.article_id}: also in {self.seen[loaded.article_id]}"
-            )
+        if reason := self.claim(loaded, path):
             return self.done(path, FAILED, reason)
-        self.seen[loaded.article_id] = path
         if isinstance(loaded, Known):
             return self.done(path, UNCHANGED)
         self.batch.append(loaded)
         if len(self.batch) >= BATCH_SIZE:
             self.flush()
+
+    def claim(self, loaded, path):
+        """Make `path` the run's file for its article_id and feed item, or say who has one."""
+        if loaded.article_id in self.seen:
+            return (
+                f"duplicate article_id {loaded.article_id}: also in {self.seen[loaded.article_id]}"
+            )
+        # A Known file's feed item is its article's: the writer finds it in the database.
+        key = feed_item_key(loaded) if isinstance(loaded, Incoming) else None
+        if key in self.feed_items:
+            article_id, first = self.feed_items[key]
+            return (
+                f"duplicate feed item ({describe_feed_item(*key)}): "
+                f"also in {first} as article_id {article_id}"
+            )
+        self.seen[loaded.article_id] = path
+        if key is not None:
+            self.feed_items[key] = (loaded.article_id, path)
+        return None
 
     def flush(self):
         if not self.batch:

@@ -1,11 +1,12 @@
 """Write parsed articles to the database in batches: one transaction and a few queries a batch.
 
 For each article the writer decides the outcome first (created, updated, unchanged, a conflict
-with an editor's changes, or a failure when the row holding the `article_id` is another article)
-and only then writes, all of a batch in bulk. A batch that trips over the database is tried once
-more (a concurrent import may have just committed some of its articles: the second plan finds
-them), then one article at a time, so that only an article the database refuses (a constraint, a
-value it cannot store) fails, and nothing of it is kept.
+with an editor's changes, or a failure when the row holding the `article_id`, or the one holding
+its source and feed item, is another article: see `identity.py`) and only then writes, all of a
+batch in bulk. A batch that trips over the database is tried once more (a concurrent import may
+have just committed some of its articles: the second plan finds them), then one article at a time,
+so that only an article the database refuses (a constraint, a value it cannot store) fails, and
+nothing of it is kept.
 """
 
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from taggit.models import Tag
 
 from articles import revisions
 from articles.importers.bulk import insert_rows
+from articles.importers.identity import feed_item_holders, refusal
 from articles.importers.loading import Incoming
 from articles.importers.protection import article_fingerprint, edited_since_import
 from articles.importers.runs import (
@@ -93,15 +95,16 @@ class ArticleWriter:
             .select_related("source")
             .prefetch_related("tags")
         }
+        holders = feed_item_holders(items)
         plans = []
         for item in items:
             article = existing.get(item.article_id)
+            # Not even --force: it is about editors' changes, never about whose article this is.
+            if reason := refusal(item, article, holders):
+                plans.append(Plan(item, FAILED, reason=reason))
+                continue
             if article is None:
                 plans.append(Plan(item, CREATED))
-                continue
-            if not same_article(article, item):
-                # Not even --force: it is about editors' changes, never about whose row this is.
-                plans.append(Plan(item, FAILED, reason=other_article(article, item)))
                 continue
             tag_names = [tag.name for tag in article.tags.all()]
             changes = article_changes(article, tag_names, item)
@@ -218,40 +221,6 @@ def set_tags(tagging, tag_ids, *, replace):
             for pk, names in tagging
             for name in names
         ],
-    )
-
-
-def same_article(article, item):
-    """Whether `item` is `article` again, not another article that carries its `article_id`.
-
-    An article that came from a feed (a source and a feed item id) is the same article only for a
-    file naming that source and that feed item, as its export does; a feed gives new articles the
-    next free number, so any other file with that number describes something else.
-    """
-    if article.source is None or not article.feed_item_id:
-        return True  # nothing but the article_id to know it by
-    return (article.source.name, article.feed_item_id) == (
-        item.source,
-        item.values["feed_item_id"],
-    )
-
-
-def other_article(article, item):
-    """Why `item` may not update `article`, which holds its `article_id`."""
-    return (
-        f"article_id {item.article_id} is already another article: it came from "
-        f"{article.origin or 'an unrecorded origin'} as source {article.source.name!r}, "
-        f"feed item {article.feed_item_id!r}, and this file names "
-        f"{describe_feed_item(item.source, item.values['feed_item_id'])}; "
-        "the existing article was left as it is (--force does not change this)"
-    )
-
-
-def describe_feed_item(source, feed_item_id):
-    """`source 'X', feed item '17'`, saying "no source" or "no feed item" for what is missing."""
-    return (
-        f"{f'source {source!r}' if source else 'no source'}, "
-        f"{f'feed item {feed_item_id!r}' if feed_item_id else 'no feed item'}"
     )
 
 
