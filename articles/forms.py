@@ -53,13 +53,16 @@ class CropWidget(forms.MultiWidget):
     """The crop's four edges as labelled number inputs, over the whole image when there is one.
 
     The admin's crop script (static/js/admin-crop.js) lets the editor drag a rectangle on the
-    image to fill the numbers in; without it, or from the keyboard, they are typed.
+    image to fill the numbers in; without it, or from the keyboard, they are typed. The picture
+    shown is the image's small uncropped preview when it has one; the stage carries the
+    original's size, which the script measures a crop's pixels against.
     """
 
     LABELS = {"left": "Left", "top": "Top", "right": "Right", "bottom": "Bottom"}
 
     def __init__(self, attrs=None):
-        self.image = None  # (url, width, height) of the original, set by the form
+        self.image = None  # (url, width, height) of the picture shown, set by the form
+        self.original_size = None  # (width, height) of the original upload, set by the form
         edges = [
             forms.NumberInput(
                 attrs={"step": "any", "min": "0", "max": "1", "data-edge": edge, "size": 7}
@@ -88,13 +91,14 @@ class CropWidget(forms.MultiWidget):
         stage = ""
         if self.image:
             url, width, height = self.image
+            original_width, original_height = self.original_size or (width, height)
             stage = format_html(
                 '<div class="crop-stage" data-width="{}" data-height="{}">'
                 '<img src="{}" width="{}" height="{}" class="crop-source" draggable="false" '
                 'alt="The whole header image: drag across it to choose the part to show.">'
                 "</div>",
-                width,
-                height,
+                original_width,
+                original_height,
                 url,
                 width,
                 height,
@@ -195,7 +199,16 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         size = self.instance.image_size() if self.instance.image else None
         if size and "image_crop" in self.fields:
-            self.fields["image_crop"].widget.image = (self.instance.image.url, *size)
+            widget = self.fields["image_crop"].widget
+            # The small preview, not a multi-megabyte original; older renditions lack one.
+            made = self.instance.renditions
+            preview = made.preview if made else None
+            widget.image = (
+                (preview.url, preview.width, preview.height)
+                if preview
+                else (self.instance.image.url, *size)
+            )
+            widget.original_size = size
 
     def clean_body(self):
         return sanitize_html(self.cleaned_data["body"])

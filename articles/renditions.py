@@ -3,9 +3,10 @@
 From the uploaded image, cut to the editor's crop (`Article.image_crop`, see articles.crops): a
 list thumbnail, widths for `srcset` in WebP with a JPEG fallback, and a 1200×630 social card; the
 thumbnail and card are fitted around the region's centre. They are made again whenever the image
-or its crop changes and removed with the image; a new image starts uncropped. What exists is kept
-on the article (`Article.image_renditions`, with the crop it was cut to), so a page of cards reads
-no file.
+or its crop changes and removed with the image; a new image starts uncropped. From the whole
+image, whatever the crop: a small JPEG preview for the admin's crop editor, made once per image
+(a manifest from before it has none: show the original). What exists is kept on the article
+(`Article.image_renditions`, with the crop it was cut to), so a page of cards reads no file.
 
 Templates use `article.renditions` (None when there is no uploaded image)::
 
@@ -37,6 +38,7 @@ logger = logging.getLogger(__name__)
 WIDTHS = (400, 800, 1200, 1600)
 THUMBNAIL_SIZE = (160, 90)
 SOCIAL_SIZE = (1200, 630)
+PREVIEW_WIDTH = 800  # the crop editor shows it at most 600 CSS pixels wide
 WEBP_OPTIONS = {"quality": 80, "method": 4}
 JPEG_OPTIONS = {"quality": 82, "optimize": True, "progressive": True}
 
@@ -59,6 +61,7 @@ class Renditions:
     webp: tuple[Rendition, ...]
     jpeg: tuple[Rendition, ...]
     social: Rendition
+    preview: Rendition | None = None  # uncropped; None in manifests made before it existed
 
     @property
     def srcset_webp(self):
@@ -75,6 +78,7 @@ class Renditions:
         return fitting[-1] if fitting else self.jpeg[0]
 
     def all(self):
+        """The renditions cut to the crop; the uncropped preview is not one of them."""
         return [self.thumbnail, *self.webp, *self.jpeg, self.social]
 
     def to_manifest(self):
@@ -91,6 +95,7 @@ class Renditions:
             webp=tuple(Rendition(**r) for r in manifest["webp"]),
             jpeg=tuple(Rendition(**r) for r in manifest["jpeg"]),
             social=Rendition(**manifest["social"]),
+            preview=Rendition(**manifest["preview"]) if manifest.get("preview") else None,
         )
 
 
@@ -112,21 +117,23 @@ def widths_for(width):
     return widths + [width] if width <= WIDTHS[-1] else widths
 
 
-def generate(name, storage=default_storage, crop=None):
-    """Make and store every rendition of the image stored as `name`, cut to `crop`."""
+def generate(name, storage=default_storage, crop=None, preview=None):
+    """Make and store every rendition of the image stored as `name`, cut to `crop`.
+
+    `preview` is the uncropped preview already made of this image: kept, not made again.
+    """
     with storage.open(name, "rb") as stored, Image.open(stored) as original:
         full = flatten(original)
+    folder = posixpath.join("renditions", posixpath.splitext(name)[0])
+    if preview is None:
+        small = resized(full, min(PREVIEW_WIDTH, full.width))
+        preview = store(small, f"{folder}/preview", "JPEG", JPEG_OPTIONS, storage)
     if crop := crops.normalized(crop):
         full = full.crop(crops.box(crop, full.size))
-    folder = posixpath.join("renditions", posixpath.splitext(name)[0])
     suffix = crop_suffix(crop)
 
     def save(rendered, label, fmt, options):
-        buffer = BytesIO()
-        rendered.save(buffer, fmt, **options)
-        extension = "webp" if fmt == "WEBP" else "jpg"
-        path = storage.save(f"{folder}/{label}{suffix}.{extension}", ContentFile(buffer.getvalue()))
-        return Rendition(path, rendered.width, rendered.height)
+        return store(rendered, f"{folder}/{label}{suffix}", fmt, options, storage)
 
     webp, jpeg = [], []
     image = full
@@ -142,7 +149,17 @@ def generate(name, storage=default_storage, crop=None):
         webp=tuple(reversed(webp)),
         jpeg=tuple(reversed(jpeg)),
         social=save(social, "social", "JPEG", JPEG_OPTIONS),
+        preview=preview,
     )
+
+
+def store(image, stem, fmt, options, storage):
+    """Encode `image` as `fmt` and save it as `stem` plus the format's extension."""
+    buffer = BytesIO()
+    image.save(buffer, fmt, **options)
+    extension = "webp" if fmt == "WEBP" else "jpg"
+    path = storage.save(f"{stem}.{extension}", ContentFile(buffer.getvalue()))
+    return Rendition(path, image.width, image.height)
 
 
 def crop_suffix(crop):
@@ -185,12 +202,14 @@ def delete(names, storage=default_storage):
 
 
 def stale_files(manifest, *, keep=""):
-    """The files a manifest lists, and its source image unless that is `keep`."""
+    """The files a manifest lists, but its source image and preview when the source is `keep`."""
     old = Renditions.from_manifest(manifest)
     names = [r.name for r in old.all()] if old else []
     source = (manifest or {}).get("source", "")
     if source and source != keep:
         names.append(source)
+        if old and old.preview:
+            names.append(old.preview.name)
     return names
 
 
@@ -217,13 +236,18 @@ def refresh(article):
     if not new_image and manifest.get("crop") == crop:
         return for_article(article)
     delete(stale_files(manifest, keep=name))
+    # Same image, new crop: the uncropped preview still shows it.
+    old = None if new_image else Renditions.from_manifest(manifest)
+    preview = old.preview if old else None
     new_manifest = {}
     if name:
         try:
-            new_manifest = generate(name, crop=crop).to_manifest()
+            new_manifest = generate(name, crop=crop, preview=preview).to_manifest()
         except (OSError, ValueError, Image.DecompressionBombError):
             logger.exception("could not make renditions of %s", name)
             new_manifest = {"source": name, "error": "could not make renditions"}
+            if preview:
+                delete([preview.name])
         new_manifest["crop"] = crop
     article.image_renditions, article.image_crop = new_manifest, crop
     Article.objects.filter(pk=article.pk).update(image_renditions=new_manifest, image_crop=crop)

@@ -63,3 +63,11 @@ def is_blue(image):
     """True when every pixel of `image` is blue, give or take what lossy encoding does."""
     red, green, blue = (band.getextrema() for band in image.convert("RGB").split())
     return red[1] < 40 and green[1] < 40 and blue[0] > 180
+
+
+def shows_both_halves(image):
+    """True when `image` is red on its left and blue on its right, as `halves()` made it."""
+    rgb = image.convert("RGB")
+    middle = rgb.height // 2
+    left, right = rgb.getpixel((rgb.width // 4, middle)), rgb.getpixel((rgb.width * 3 // 4, middle))
+    return left[0] > 180 > left[2] and right[2] > 180 > right[0]

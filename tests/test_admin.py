@@ -290,17 +290,41 @@ class HeaderImageCropTests(AdminTestCase):
     def crop(self, *edges, **changes):
         return self.post(**crop_data(*edges), **changes)
 
+    def editor_html(self):
+        html = self.client.get(self.url).content.decode()
+        return html[html.index('<div class="crop-editor"') : html.index('id="id_reset_crop"')]
+
     def test_the_form_shows_the_whole_image_and_four_labelled_edges(self):
         response = self.client.get(self.url)
         html = response.content.decode()
         editor = html[html.index('<div class="crop-editor"') : html.index('id="id_reset_crop"')]
-        assert f'src="{self.article.image.url}" width="1600" height="900"' in editor
+        preview = self.article.renditions.preview
+        assert f'src="{preview.url}" width="800" height="450"' in editor
         for i, label in enumerate(["Left", "Top", "Right", "Bottom"]):
             assert f'<label for="id_image_crop_{i}">{label}</label>' in editor
         assert 'name="image_crop_2" value="1.0"' in editor
         assert "style=" not in editor  # the Content-Security-Policy forbids inline styles
         self.assertContains(response, '<script src="/static/js/admin-crop.js"></script>')
         self.assertContains(response, '<label class="vCheckboxLabel" for="id_reset_crop">Reset')
+
+    def test_the_editor_shows_the_small_preview_not_the_original_upload(self):
+        editor = self.editor_html()
+        assert self.article.renditions.preview.url in editor
+        assert self.article.image.url not in editor
+
+    def test_the_stage_carries_the_original_size_for_the_pixel_warning(self):
+        self.crop(0.5, 0, 1, 1)  # the preview shown is the whole image, whatever the crop
+        self.article.refresh_from_db()
+        editor = self.editor_html()
+        assert '<div class="crop-stage" data-width="1600" data-height="900">' in editor
+        assert f'src="{self.article.renditions.preview.url}" width="800" height="450"' in editor
+
+    def test_an_article_whose_renditions_lack_a_preview_shows_the_original(self):
+        manifest = {k: v for k, v in self.article.image_renditions.items() if k != "preview"}
+        Article.objects.filter(pk=self.article.pk).update(image_renditions=manifest)
+        editor = self.editor_html()
+        assert f'src="{self.article.image.url}" width="1600" height="900"' in editor
+        assert 'data-width="1600" data-height="900"' in editor
 
     def test_typed_edges_crop_the_renditions_and_keep_a_revision(self):
         old = {r.name for r in self.article.renditions.all()}

@@ -177,9 +177,15 @@ def test_editor_crops_the_header_image_by_dragging_on_it(browser, live_server, e
     stage = page.locator(".crop-stage img")
     stage.scroll_into_view_if_needed()
     assert edges(page) == [0, 0, 1, 1]
+    # The editor drags on the small preview, not the 1400×800 upload.
+    preview = article.renditions.preview
+    assert stage.get_attribute("src") == preview.url
+    assert stage.evaluate("img => img.decode().then(() => img.naturalWidth)") == 800
 
-    drag(page, stage, (0.1, 0.1), (0.2, 0.2))  # 140×80 pixels: the script warns
-    assert "too small, keep at least 600×315" in page.inner_text(".crop-status")
+    drag(page, stage, (0.1, 0.1), (0.2, 0.2))  # 140×80 pixels of the original: the script warns
+    status = page.inner_text(".crop-status")
+    assert "Crop: 140×80 of 1400×800 pixels" in status
+    assert "too small, keep at least 600×315" in status
     page.click("text=Use the whole image")
     assert edges(page) == [0, 0, 1, 1]
 
@@ -187,7 +193,7 @@ def test_editor_crops_the_header_image_by_dragging_on_it(browser, live_server, e
     left, top, right, bottom = edges(page)
     assert abs(left - 0.52) < 0.01 and abs(top - 0.1) < 0.01
     assert abs(right - 0.98) < 0.01 and abs(bottom - 0.9) < 0.01
-    assert "too small" not in page.inner_text(".crop-status")
+    assert "too small" not in page.inner_text(".crop-status")  # 644 wide, though 368 on the preview
     # The region is drawn where it was dragged, over the image.
     box, region = stage.bounding_box(), page.locator(".crop-region").bounding_box()
     assert abs(region["x"] - (box["x"] + 0.52 * box["width"])) < 3
@@ -204,6 +210,8 @@ def test_editor_crops_the_header_image_by_dragging_on_it(browser, live_server, e
     assert not whole & {r.name for r in made.all()}
     assert is_blue(stored(made.social.name)) and is_blue(stored(made.thumbnail.name))
     assert page.locator("img.image-preview").get_attribute("src") == made.webp[0].url
+    assert made.preview == preview  # the uncropped preview outlives the crop
+    assert page.locator(".crop-stage img").get_attribute("src") == preview.url
     assert edges(page) == [left, top, right, bottom]  # the form shows the saved crop
     assert Revision.objects.get(article=article).changes["image_crop"][1] == article.image_crop
     assert blocked == []

@@ -9,7 +9,7 @@ from PIL import Image
 from articles import renditions
 from articles.models import Article
 from tests.factories import make_article
-from tests.images import halves, image_bytes, is_blue, reopen
+from tests.images import halves, image_bytes, is_blue, reopen, shows_both_halves
 
 
 def with_image(article, data, name="header.png"):
@@ -207,3 +207,73 @@ class CroppedRenditionsTests(TestCase):
         with self.assertNumQueries(1):
             article.save()
         assert article.image_renditions == manifest
+
+
+class PreviewRenditionTests(TestCase):
+    def test_a_jpeg_preview_of_the_whole_image_is_at_most_800_pixels_wide(self):
+        preview = with_image(make_article(), halves((1600, 900))).renditions.preview
+        assert (preview.width, preview.height) == (800, 450)
+        image = stored(preview.name)
+        assert (image.format, image.size) == ("JPEG", (800, 450))
+        assert shows_both_halves(image)
+
+    def test_a_small_image_s_preview_is_never_upscaled(self):
+        preview = with_image(make_article(), image_bytes("PNG", size=(300, 200))).renditions.preview
+        assert stored(preview.name).size == (300, 200)
+
+    def test_the_preview_stays_uncropped_and_is_kept_when_the_crop_changes(self):
+        article = with_image(make_article(), halves((1600, 900)))
+        preview = article.renditions.preview
+        with self.captureOnCommitCallbacks(execute=True):
+            article = cropped(article, RIGHT_HALF)
+        made = article.renditions
+        assert made.preview == preview  # the same file: not made again, not deleted
+        assert default_storage.exists(preview.name)
+        assert shows_both_halves(stored(preview.name))
+        assert all(is_blue(stored(r.name)) for r in made.all())
+        assert preview.name not in {r.name for r in made.all()}
+
+    def test_replacing_or_removing_the_image_deletes_its_preview(self):
+        article = with_image(make_article(), halves((1600, 900)))
+        first = article.renditions.preview.name
+        with self.captureOnCommitCallbacks(execute=True):
+            article = with_image(article, image_bytes("PNG", size=(640, 480)), "new.png")
+        second = article.renditions.preview.name
+        assert not default_storage.exists(first)
+        assert stored(second).size == (640, 480)
+        with self.captureOnCommitCallbacks(execute=True):
+            article.image = None
+            article.save()
+        assert not default_storage.exists(second)
+
+    def test_deleting_the_article_deletes_the_preview(self):
+        article = with_image(make_article(), halves((1600, 900)))
+        preview = article.renditions.preview.name
+        with self.captureOnCommitCallbacks(execute=True):
+            Article.objects.filter(pk=article.pk).delete()
+        assert not default_storage.exists(preview)
+
+    def test_a_manifest_made_before_previews_still_gives_renditions_and_gets_one_on_a_crop(self):
+        article = with_image(make_article(), halves((1600, 900)))
+        default_storage.delete(article.renditions.preview.name)
+        del article.image_renditions["preview"]
+        Article.objects.filter(pk=article.pk).update(image_renditions=article.image_renditions)
+        article.refresh_from_db()
+        made = article.renditions
+        assert made.preview is None
+        assert made.webp[-1].width == 1600
+        made = cropped(article, RIGHT_HALF).renditions
+        assert shows_both_halves(stored(made.preview.name))
+
+    def test_a_failed_crop_leaves_no_preview_behind(self):
+        article = with_image(make_article(), halves((1600, 900)))
+        preview = article.renditions.preview.name
+        failure = mock.patch("articles.renditions.generate", side_effect=OSError("disk full"))
+        with (
+            failure,
+            self.assertLogs("articles.renditions", "ERROR"),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            article = cropped(article, RIGHT_HALF)
+        assert article.renditions is None
+        assert not default_storage.exists(preview)

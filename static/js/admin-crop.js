@@ -26,6 +26,8 @@
     editor.append(reset, status);
 
     let region = null;
+    // The original's size in pixels: the picture shown is a smaller preview of it, and a crop's
+    // pixels are counted on the original the renditions are cut from.
     const width = stage ? Number(stage.dataset.width) : 0;
     const height = stage ? Number(stage.dataset.height) : 0;
     if (stage) {
