@@ -147,7 +147,9 @@ class _FileImport:
         self.writer = writer
         self.on_result = on_result
         self.seen = {}  # article_id -> first path that had it
-        self.feed_items = {}  # (source, feed_item_id) -> (article_id, first path that had it)
+        # source -> {feed_item_id: article_id of the first file with it}; nested rather than
+        # keyed by pairs, so that a run of 100,000 files keeps one copy of each source's name.
+        self.feed_items = {}
         self.batch = []
 
     def take(self, loaded):
@@ -170,15 +172,16 @@ class _FileImport:
             )
         # A Known file's feed item is its article's: the writer finds it in the database.
         key = feed_item_key(loaded) if isinstance(loaded, Incoming) else None
-        if key in self.feed_items:
-            article_id, first = self.feed_items[key]
-            return (
-                f"duplicate feed item ({describe_feed_item(*key)}): "
-                f"also in {first} as article_id {article_id}"
-            )
-        self.seen[loaded.article_id] = path
         if key is not None:
-            self.feed_items[key] = (loaded.article_id, path)
+            source, feed_item_id = key
+            taken = self.feed_items.setdefault(source, {})
+            if (article_id := taken.get(feed_item_id)) is not None:
+                return (
+                    f"duplicate feed item ({describe_feed_item(*key)}): "
+                    f"also in {self.seen[article_id]} as article_id {article_id}"
+                )
+            taken[feed_item_id] = loaded.article_id
+        self.seen[loaded.article_id] = path
         return None
 
     def flush(self):

@@ -5,8 +5,6 @@ id, which the database keeps unique (`unique_source_feed_item`). A file that wou
 a second article fails alone, with a reason naming the article that holds it.
 """
 
-from django.db.models import Q
-
 from articles.models import Article
 
 UNTOUCHED = "the existing article was left as it is (--force does not change this)"
@@ -42,12 +40,17 @@ def feed_item_holders(items):
             by_source.setdefault(key[0], set()).add(key[1])
     if not by_source:
         return {}
-    wanted = Q()
-    for source, feed_item_ids in sorted(by_source.items()):
-        wanted |= Q(source__name=source, feed_item_id__in=sorted(feed_item_ids))
-    rows = Article.objects.filter(wanted).values_list(
-        "source__name", "feed_item_id", "article_id", "origin"
-    )
+    # One SELECT a source, joined by UNION ALL: each names the unique index's condition (a feed
+    # item id is set), so that SQLite and PostgreSQL look the pairs up in that partial index. As
+    # one OR of all sources, SQLite read every article of each source instead, batch after batch.
+    selects = [
+        Article.objects.filter(source__name=source, feed_item_id__in=sorted(feed_item_ids))
+        .exclude(feed_item_id="")
+        .order_by()
+        .values_list("source__name", "feed_item_id", "article_id", "origin")
+        for source, feed_item_ids in sorted(by_source.items())
+    ]
+    rows = selects[0].union(*selects[1:], all=True)
     return {
         (source, feed_item_id): (article_id, origin)
         for source, feed_item_id, article_id, origin in rows
