@@ -1,11 +1,13 @@
 """Site-wide response policy: security headers, a 503 when the database fails, login throttling."""
 
 import logging
+import sys
 
 from django.conf import settings
 from django.db import DatabaseError
 from django.template.response import SimpleTemplateResponse, TemplateResponse
 from django.urls import reverse
+from django.views import defaults
 
 from articles import throttle
 
@@ -47,11 +49,28 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, DatabaseError) or settings.DEBUG:
             return None
-        logger.error("Database unavailable for %s: %s", request.path, exception)
-        response = SimpleTemplateResponse("503.html", status=503)
-        response["Retry-After"] = str(DATABASE_RETRY_AFTER)
-        response["Cache-Control"] = "no-store"
-        return response.render()
+        return database_unavailable(request, exception)
+
+
+def database_unavailable(request, exception):
+    """The 503 page, which needs no database, asking the client to come back later."""
+    logger.error("Database unavailable for %s: %s", request.path, exception)
+    response = SimpleTemplateResponse("503.html", status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response.render()
+
+
+def server_error(request):
+    """The site's 500 handler: the 503 page when the error was the database's.
+
+    `DatabaseUnavailableMiddleware` answers for what views raise; this covers the rest, such as
+    the session saved by its middleware on the way out while the database is locked.
+    """
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DatabaseError):
+        return database_unavailable(request, exception)
+    return defaults.server_error(request)
 
 
 class LoginThrottleMiddleware:

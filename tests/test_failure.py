@@ -6,9 +6,14 @@ import os
 import sqlite3
 import subprocess
 import sys
+from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import OperationalError
+from django.test import Client, TestCase, override_settings
 
 PAGES = ["/", "/202507/104649-some-article", "/202507/", "/tags/energy/"]
 
@@ -153,3 +158,34 @@ def test_a_write_lock_held_past_the_busy_timeout_gives_a_503_page_not_a_tracebac
     assert "Traceback" not in log
     # The same writes succeed once the lock is gone: it was the lock that answered 503.
     assert [response["status"] for response in json.loads(out)] == [302, 302]
+
+
+class DatabaseErrorOutsideViewsTests(TestCase):
+    """A database error raised after the view, by a middleware, is the 503 page too."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = User.objects.create_superuser("editor", "editor@example.com", "pw-123456")
+
+    def setUp(self):
+        self.client = Client(raise_request_exception=False)
+        self.client.force_login(self.editor)
+
+    @override_settings(SESSION_SAVE_EVERY_REQUEST=True)
+    def test_session_saved_while_the_database_is_locked_gives_the_503_page(self):
+        locked = OperationalError("database is locked")
+        with (
+            mock.patch.object(SessionStore, "save", side_effect=locked),
+            self.assertLogs("articles.middleware", "ERROR") as logs,
+        ):
+            response = self.client.get("/")
+        assert response.status_code == 503
+        assert response["Retry-After"] == "30"
+        self.assertContains(response, "Temporarily unavailable", status_code=503)
+        assert "database is locked" in logs.output[0]
+
+    def test_other_errors_keep_the_500_page(self):
+        with mock.patch("articles.views.ArticleListView.get_queryset", side_effect=ValueError):
+            response = self.client.get("/")
+        assert response.status_code == 500
+        self.assertNotContains(response, "Temporarily unavailable", status_code=500)
