@@ -9,15 +9,16 @@ from django.urls import path
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
-from articles import revisions, workflow
-from articles.changelist import (
+from articles import revisions
+from articles.editorial import workflow
+from articles.editorial.changelist import (
     ArticleChangeList,
     AttentionFilter,
     EstimatedCountPaginator,
     MonthFilter,
     PublicationFilter,
 )
-from articles.forms import ArticleActionForm, ArticleAdminForm
+from articles.editorial.forms import ArticleActionForm, ArticleAdminForm
 from articles.models import Article, ImportRun, Revision, Source, Status
 
 

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from articles import crops
+from articles.images import crops, renditions
 
 http_url = URLValidator(schemes=["http", "https"])
 
@@ -203,7 +203,7 @@ class Article(models.Model):
     image_caption = models.CharField("caption / credit", max_length=300, blank=True)
     enclosure_error = models.TextField(blank=True, editable=False)
     image_renditions = models.JSONField(
-        default=dict, blank=True, editable=False, help_text="Kept by articles.renditions."
+        default=dict, blank=True, editable=False, help_text="Kept by articles.images.renditions."
     )
 
     # Provenance: where the article came from and what the last import wrote.
@@ -291,10 +291,8 @@ class Article(models.Model):
 
     @property
     def renditions(self):
-        """The uploaded header image's renditions (see articles.renditions), or None."""
-        from articles.renditions import for_article
-
-        return for_article(self)
+        """The uploaded header image's renditions (see articles.images.renditions), or None."""
+        return renditions.for_article(self)
 
     @property
     def image_url(self):

@@ -135,7 +135,7 @@ def restore(revision, field, *, side="old", user=None):
         if before == value:
             return None
         setattr(article, field, value)
-        # For the crop, saving makes the renditions anew (articles.renditions.refresh).
+        # For the crop, saving makes the renditions anew (articles.images.renditions.refresh).
         article.save(update_fields=[field, "updated_at"])
         return record(article, {field: [before, value]}, user=user, origin=Origin.RESTORE)
 

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
-from articles import feeds, sitemaps, views
-from articles.converters import ArticleSlugConverter, YearMonthConverter
+from articles.public import sitemaps, syndication, views
+from articles.public.converters import ArticleSlugConverter, YearMonthConverter
 
 register_converter(YearMonthConverter, "yyyymm")
 register_converter(ArticleSlugConverter, "article_slug")
@@ -24,12 +24,16 @@ urlpatterns = [
     path("sources/<article_slug:slug>/", views.SourceView.as_view(), name="source"),
     path("search/", views.SearchView.as_view(), name="search"),
     # Feeds: RSS 2.0 and Atom, for the site, each tag and each source.
-    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
-    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
-    path("tags/<article_slug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
-    path("tags/<article_slug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
-    path("sources/<article_slug:slug>/feed/", feeds.SourceFeed(), name="source-feed"),
-    path("sources/<article_slug:slug>/feed/atom/", feeds.SourceAtomFeed(), name="source-feed-atom"),
+    path("feed/", syndication.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", syndication.LatestArticlesAtomFeed(), name="feed-atom"),
+    path("tags/<article_slug:slug>/feed/", syndication.TagFeed(), name="tag-feed"),
+    path("tags/<article_slug:slug>/feed/atom/", syndication.TagAtomFeed(), name="tag-feed-atom"),
+    path("sources/<article_slug:slug>/feed/", syndication.SourceFeed(), name="source-feed"),
+    path(
+        "sources/<article_slug:slug>/feed/atom/",
+        syndication.SourceAtomFeed(),
+        name="source-feed-atom",
+    ),
     # Crawlers.
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),

@@ -105,7 +105,7 @@ def atom_with(number, payload):
 
 def import_served(server, path, data, headers, name):
     """Import one feed over HTTP into its own source; return (outcome, detail)."""
-    from articles.importers.feeds import import_feed
+    from articles.ingest.feeds import import_feed
     from articles.models import Source, Status
 
     url = server.serve(path, data, headers=headers)

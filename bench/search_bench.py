@@ -91,7 +91,7 @@ def main():
     from django.test import Client
 
     from articles.models import Article
-    from articles.search import search
+    from articles.public.search import search
 
     print("\nsearch() first page of 20 + count:")
     for query in QUERIES:

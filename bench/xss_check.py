@@ -18,7 +18,7 @@ def main(corpus):
     workdir = setup_django("newsroom-xss-")
     from django.test import Client
 
-    from articles.importers.files import import_paths
+    from articles.ingest.files import import_paths
     from articles.models import Article
 
     vectors = [json.loads(line)["payload"] for line in Path(corpus).read_text().split("\n") if line]

@@ -4,10 +4,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from articles.media import serve_media
+from articles.serving.media import serve_media
 
 # A database error outside a view (say, the session saved on the way out) is a 503 page too.
-handler500 = "articles.middleware.server_error"
+handler500 = "articles.serving.middleware.server_error"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),

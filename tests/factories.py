@@ -68,7 +68,7 @@ class RawToml(str):
 
 
 def renditions_manifest(image="images/x.png"):
-    """What articles.renditions keeps for an uploaded `image`, without making any file."""
+    """What articles.images.renditions keeps for an uploaded `image`, without making any file."""
     folder = "renditions/" + image.rsplit(".", 1)[0]
     return {
         "source": image,

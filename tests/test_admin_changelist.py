@@ -7,7 +7,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.changelist import EstimatedCountPaginator, table_estimate
+from articles.editorial.changelist import EstimatedCountPaginator, table_estimate
 from articles.models import Article, Revision, Status, TaggedArticle
 from tests.factories import make_article, make_source, renditions_manifest
 
@@ -102,14 +102,14 @@ class ChangelistTests(TestCase):
 class EstimatedCountPaginatorTests(TestCase):
     def test_trusts_the_estimate_for_a_large_unfiltered_table(self):
         make_article()
-        with mock.patch("articles.changelist.table_estimate", return_value=123_456):
+        with mock.patch("articles.editorial.changelist.table_estimate", return_value=123_456):
             assert EstimatedCountPaginator(Article.objects.all(), 50).count == 123_456
             filtered = Article.objects.filter(status=Status.DRAFT)
             assert EstimatedCountPaginator(filtered, 50).count == 0
 
     def test_counts_exactly_when_the_table_is_small_or_has_no_estimate(self):
         make_article()
-        with mock.patch("articles.changelist.table_estimate", return_value=5):
+        with mock.patch("articles.editorial.changelist.table_estimate", return_value=5):
             assert EstimatedCountPaginator(Article.objects.all(), 50).count == 1
         assert EstimatedCountPaginator(Article.objects.all(), 50).count == 1
 

@@ -5,7 +5,8 @@ from django.core.cache import cache
 from django.test import TestCase
 from django.utils import timezone
 
-from articles import dashboard, revisions
+from articles import revisions
+from articles.editorial import dashboard
 from articles.models import ImportRun, Revision
 from tests.factories import make_article, make_source
 

@@ -14,16 +14,16 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-import articles.cache
-from articles import workflow
-from articles.cache import (
+import articles.serving.cache
+from articles.editorial import workflow
+from articles.models import Article, Status
+from articles.serving.cache import (
     GENERATION_KEY,
     exclusive,
     generation_timeout,
     invalidate_public_pages,
     page_key,
 )
-from articles.models import Article, Status
 from tests.conftest import DATA
 from tests.factories import article_file, make_article, make_source
 from tests.test_admin import form_data
@@ -197,8 +197,10 @@ class CacheDownTests(TestCase):
     def test_pages_are_still_served_with_a_logged_warning(self):
         make_article(title="Still Here")
         with (
-            mock.patch.object(articles.cache, "_last_warning", 0.0),  # warnings are once a minute
-            self.assertLogs("articles.cache", logging.WARNING) as logs,
+            mock.patch.object(
+                articles.serving.cache, "_last_warning", 0.0
+            ),  # warnings are once a minute
+            self.assertLogs("articles.serving.cache", logging.WARNING) as logs,
         ):
             self.assertContains(self.client.get("/"), "Still Here")
         assert "Cache unavailable" in logs.output[0]

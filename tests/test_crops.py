@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 
-from articles import crops
+from articles.images import crops
 from articles.models import Article
 from tests.factories import make_article
 from tests.images import halves

@@ -7,9 +7,9 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from articles.enclosures import fetch_enclosure, pending
-from articles.importers.feeds import import_feed
-from articles.importers.protection import edited_since_import
+from articles.ingest.editor_changes import edited_since_import
+from articles.ingest.enclosures import fetch_enclosure, pending
+from articles.ingest.feeds import import_feed
 from articles.models import Article
 from tests.conftest import DATA
 from tests.factories import make_article, make_source

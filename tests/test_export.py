@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from taggit.models import Tag
 
-from articles.exporters import article_text
+from articles.ingest.exporter import article_text
 from articles.models import Article, ImportRun, Revision, Source, Status
 from tests.conftest import DATA, require
 from tests.factories import RawToml, article_file, make_article, make_source

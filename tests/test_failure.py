@@ -176,7 +176,7 @@ class DatabaseErrorOutsideViewsTests(TestCase):
         locked = OperationalError("database is locked")
         with (
             mock.patch.object(SessionStore, "save", side_effect=locked),
-            self.assertLogs("articles.middleware", "ERROR") as logs,
+            self.assertLogs("articles.serving.middleware", "ERROR") as logs,
         ):
             response = self.client.get("/")
         assert response.status_code == 503
@@ -185,7 +185,9 @@ class DatabaseErrorOutsideViewsTests(TestCase):
         assert "database is locked" in logs.output[0]
 
     def test_other_errors_keep_the_500_page(self):
-        with mock.patch("articles.views.ArticleListView.get_queryset", side_effect=ValueError):
+        with mock.patch(
+            "articles.public.views.ArticleListView.get_queryset", side_effect=ValueError
+        ):
             response = self.client.get("/")
         assert response.status_code == 500
         self.assertNotContains(response, "Temporarily unavailable", status_code=500)

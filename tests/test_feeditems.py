@@ -5,7 +5,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from articles.feeditems import FeedError, parse_feed
+from articles.ingest.feeditems import FeedError, parse_feed
 from tests.conftest import DATA
 from tests.images import image_bytes
 

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.importers import feeds
-from articles.importers.feeds import import_feed, poll_source, sources_due
+from articles.ingest import feeds
+from articles.ingest.feeds import import_feed, poll_source, sources_due
 from articles.models import Article, ImportRun, Revision, Source, Status
 from tests.conftest import DATA
 from tests.factories import make_article, make_source

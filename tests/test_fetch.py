@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from django.test import SimpleTestCase, override_settings
 
-from articles.fetch import FetchError, check_url, fetch, user_agent
+from articles.ingest.fetch import FetchError, check_url, fetch, user_agent
 from tests.conftest import DATA
 from tests.httpserver import LocalServer
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from articles.frontmatter import FrontMatterError, parse_article, slug_for_title
+from articles.ingest.frontmatter import FrontMatterError, parse_article, slug_for_title
 from tests.conftest import DATA
 from tests.factories import RawToml, article_file
 

@@ -1,7 +1,7 @@
 import pytest
 from PIL import Image
 
-from articles.images import ImageError, clean_image
+from articles.images.verify import ImageError, clean_image
 from tests.images import image_bytes
 
 

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
-from articles.importers import writer
-from articles.importers.runs import current_os_user
+from articles.ingest import writer
+from articles.ingest.runs import current_os_user
 from articles.models import Article, ImportRun, Revision, Source, TaggedArticle
 from tests.factories import article_file
 from tests.importing import database_state, run_import

@@ -15,8 +15,8 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from articles.importers import feeds
-from articles.importers.feeds import import_feed
+from articles.ingest import feeds
+from articles.ingest.feeds import import_feed
 from articles.models import Article, ImportRun, Revision, Status
 from tests.conftest import DATA
 from tests.factories import article_file, make_article, make_source

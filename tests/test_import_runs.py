@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import revisions
-from articles.importers.runs import ImportResult, finish_run, prune_runs, start_run
+from articles.ingest.runs import ImportResult, finish_run, prune_runs, start_run
 from articles.models import ImportRun, Revision
 from tests.factories import make_article
 
@@ -121,7 +121,7 @@ class PruneRunsTests(TestCase):
         assert ImportRun.objects.count() == 5
 
     def test_deletes_in_batches_until_none_is_left(self):
-        with mock.patch("articles.importers.runs.PRUNE_BATCH", 1):
+        with mock.patch("articles.ingest.runs.PRUNE_BATCH", 1):
             assert prune_runs(90) == 2
         assert ImportRun.objects.count() == 3
 

@@ -6,7 +6,8 @@ from django.core.files.storage import default_storage
 from django.test import TestCase
 from PIL import Image
 
-from articles import renditions
+from articles import signals
+from articles.images import renditions
 from articles.models import Article
 from tests.factories import make_article
 from tests.images import halves, image_bytes, is_blue, reopen, shows_both_halves
@@ -110,7 +111,7 @@ class RenditionsTests(TestCase):
         article = make_article()
         name = default_storage.save("images/broken.png", ContentFile(b"not an image"))
         article.image.name = name
-        with self.assertLogs("articles.renditions", "ERROR"):
+        with self.assertLogs("articles.images.renditions", "ERROR"):
             article.save()
         assert article.renditions is None
         assert article.image_renditions["source"] == name
@@ -196,8 +197,10 @@ class CroppedRenditionsTests(TestCase):
 
     def test_a_crop_change_invalidates_the_public_pages(self):
         article = with_image(make_article(), halves((1600, 900)))
-        with mock.patch("articles.renditions.invalidate_public_pages") as invalidate:
-            cropped(article, RIGHT_HALF)
+        article.image_crop = RIGHT_HALF
+        # The new manifest is written with update(), which sends no signal of its own.
+        with mock.patch("articles.signals.invalidate_public_pages") as invalidate:
+            signals.refresh_renditions(article)
         invalidate.assert_called_once_with()
 
     def test_saving_with_the_same_crop_does_not_remake_them(self):
@@ -268,10 +271,12 @@ class PreviewRenditionTests(TestCase):
     def test_a_failed_crop_leaves_no_preview_behind(self):
         article = with_image(make_article(), halves((1600, 900)))
         preview = article.renditions.preview.name
-        failure = mock.patch("articles.renditions.generate", side_effect=OSError("disk full"))
+        failure = mock.patch(
+            "articles.images.renditions.generate", side_effect=OSError("disk full")
+        )
         with (
             failure,
-            self.assertLogs("articles.renditions", "ERROR"),
+            self.assertLogs("articles.images.renditions", "ERROR"),
             self.captureOnCommitCallbacks(execute=True),
         ):
             article = cropped(article, RIGHT_HALF)

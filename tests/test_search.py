@@ -6,7 +6,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from articles.models import Article, Status
-from articles.search import Term, highlight, install_search_index, parse_query, search
+from articles.public.search import Term, highlight, install_search_index, parse_query, search
 from tests.factories import make_article, make_source
 
 HOSTILE_QUERIES = [

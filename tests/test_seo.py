@@ -9,8 +9,8 @@ from django.core.files.base import ContentFile
 from django.test import TestCase
 from lxml import html
 
-from articles import seo
 from articles.models import Article, CanonicalPolicy, Status
+from articles.public import seo
 from tests.factories import make_article, make_source
 from tests.images import image_bytes
 
@@ -153,7 +153,7 @@ class ArticleMetadataTests(TestCase):
         assert seo.canonical_url(article) == article.get_full_url()
 
     def test_qr_code_is_an_svg_of_the_articles_url_made_once(self):
-        with mock.patch("articles.seo.segno.make", wraps=segno.make) as make:
+        with mock.patch("articles.public.seo.segno.make", wraps=segno.make) as make:
             response = self.get()
             self.get()
         make.assert_called_once_with(self.article.get_full_url(), error="m")

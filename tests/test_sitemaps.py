@@ -6,8 +6,8 @@ from django.test import TestCase
 from django.utils import timezone
 from lxml import etree
 
-from articles import sitemaps
 from articles.models import CanonicalPolicy, Status
+from articles.public import sitemaps
 from tests.factories import make_article, make_source
 
 NS = {

@@ -2,7 +2,8 @@ from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.urls import NoReverseMatch, reverse
 
-from articles import crops, dashboard
+from articles.editorial import dashboard
+from articles.images import crops
 from articles.models import Article
 
 register = template.Library()

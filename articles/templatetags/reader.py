@@ -4,7 +4,7 @@ import datetime as dt
 
 from django import template
 
-from articles import search
+from articles.public import search
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.exporters import export_articles, export_queryset
-from articles.frontmatter import FrontMatterError, parse_date
+from articles.ingest.exporter import export_articles, export_queryset
+from articles.ingest.frontmatter import FrontMatterError, parse_date
 
 
 def since_value(text):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.enclosures import FAILED, FETCHED, SKIPPED, fetch_enclosures, pending
+from articles.ingest.enclosures import FAILED, FETCHED, SKIPPED, fetch_enclosures, pending
 from articles.models import Source
 
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.importers.files import CONFLICT, FAILED, import_paths
+from articles.ingest.files import CONFLICT, FAILED, import_paths
 
 
 class Command(BaseCommand):

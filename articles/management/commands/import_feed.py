@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importers.feeds import import_feed
-from articles.management.feedoutput import FeedOutput
+from articles.ingest.feeds import import_feed
+from articles.management.feed_report import FeedReport
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, location, source, dry_run, verbosity, **options):
-        output = FeedOutput(self, verbosity)
+        output = FeedReport(self, verbosity)
         result = import_feed(
             location,
             source_name=source.strip(),

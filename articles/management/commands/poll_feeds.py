@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.cache import exclusive
-from articles.importers.feeds import poll_source, sources_due
-from articles.importers.runs import prune_runs, retention_days
-from articles.management.feedoutput import FeedOutput
+from articles.ingest.feeds import poll_source, sources_due
+from articles.ingest.runs import prune_runs, retention_days
+from articles.management.feed_report import FeedReport
 from articles.models import Source
+from articles.serving.cache import exclusive
 
 # Longer than any poll can take (fetches are time-limited), short enough to recover from a crash.
 POLL_LOCK_SECONDS = 15 * 60
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, source, dry_run, verbosity, **options):
-        output = FeedOutput(self, verbosity)
+        output = FeedReport(self, verbosity)
         candidates = sources_due()
         if source:
             candidates = Source.objects.filter(name=source).exclude(feed_url="")

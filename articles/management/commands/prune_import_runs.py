@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importers.runs import prune_runs, retention_days
+from articles.ingest.runs import prune_runs, retention_days
 
 
 class Command(BaseCommand):

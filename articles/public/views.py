@@ -8,9 +8,9 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from articles import search, seo
 from articles.models import Article, Source
-from articles.pagination import UncountedPaginator
+from articles.public import search, seo
+from articles.public.pagination import UncountedPaginator
 
 RELATED_ARTICLES = 4
 

@@ -2,7 +2,7 @@
 
 A crop is `{"left": l, "top": t, "right": r, "bottom": b}`, each a fraction 0–1 of the original's
 width or height; `None` is the whole image. The original upload is never changed: the renditions
-are cut from the region (see articles.renditions). Pure functions, no ORM.
+are cut from the region (see articles.images.renditions). Pure functions, no ORM.
 """
 
 from django.core.exceptions import ValidationError

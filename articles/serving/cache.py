@@ -25,8 +25,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import DatabaseError, transaction
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import cc_delim_re, patch_cache_control, set_response_etag
+
+from articles.models import Article, Status
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +74,6 @@ def start_generation():
 
 def generation_timeout():
     """Seconds a new generation may last: until the next scheduled article is due, at most."""
-    from articles.models import Article, Status
-
     limit = settings.PUBLIC_PAGE_CACHE_SECONDS
     now = timezone.now()
     try:
@@ -121,8 +122,6 @@ def freeze(response):
 
 
 def thaw(frozen):
-    from django.http import HttpResponse
-
     status, headers, content = frozen
     response = HttpResponse(content, status=status)
     for name, value in headers:

@@ -7,8 +7,8 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles import revisions
-from articles.cache import invalidate_public_pages
 from articles.models import Article, Status, TaggedArticle
+from articles.serving.cache import invalidate_public_pages
 
 
 @dataclass

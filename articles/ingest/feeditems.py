@@ -19,7 +19,7 @@ import feedparser
 import nh3
 from django.utils.html import linebreaks
 
-from articles.frontmatter import (
+from articles.ingest.frontmatter import (
     TITLE_MAX_LENGTH,
     URL_MAX_LENGTH,
     FrontMatterError,

@@ -9,7 +9,7 @@ from django.template.response import SimpleTemplateResponse, TemplateResponse
 from django.urls import reverse
 from django.views import defaults
 
-from articles import throttle
+from articles.serving import throttle
 
 logger = logging.getLogger(__name__)
 

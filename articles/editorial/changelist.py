@@ -11,7 +11,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from articles.forms import DESCRIPTION_MAX
+from articles.editorial.forms import DESCRIPTION_MAX
 from articles.models import MISSING_ALT_TEXT, Status
 
 ESTIMATE_ABOVE = 10_000

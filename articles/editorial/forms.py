@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.utils.html import format_html, format_html_join
 
-from articles import crops, images
+from articles.images import crops, verify
 from articles.models import Article
 from articles.sanitize import sanitize_html
 
@@ -36,8 +36,8 @@ class HeaderImageField(forms.FileField):
                 code="size",
             )
         try:
-            clean = images.clean_image(upload.read())
-        except images.ImageError as exc:
+            clean = verify.clean_image(upload.read())
+        except verify.ImageError as exc:
             raise forms.ValidationError(f"This file can’t be used: {exc}.", code="image") from None
         if extension not in EXTENSIONS[clean.format]:
             raise forms.ValidationError(

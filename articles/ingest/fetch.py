@@ -4,8 +4,8 @@ Every request names the site in its User-Agent, may be conditional (ETag / Last-
 unchanged feed costs one 304), follows at most a few redirects and never the same URL twice, and
 stops reading at a size cap, gzip or not. Anything else is a `FetchError` with the reason.
 
-Each request connects to the addresses its host was vetted at (`articles.pinned`), so a host that
-answers a public address to the check and a private one to the connection gets nowhere.
+Each request connects to the addresses its host was vetted at (`articles.ingest.pinned`), so a
+host that answers a public address to the check and a private one to the connection gets nowhere.
 """
 
 import http.client
@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
-from articles.pinned import pinned_opener
+from articles.ingest.pinned import pinned_opener
 
 CHUNK_SIZE = 64 * 1024
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})

@@ -12,9 +12,8 @@ from collections import deque
 
 from django.conf import settings
 
-from articles.cache import invalidate_public_pages
-from articles.importers.identity import describe_feed_item, feed_item_key
-from articles.importers.loading import (
+from articles.ingest.identity import describe_feed_item, feed_item_key
+from articles.ingest.loading import (
     ARTICLE_SUFFIXES,
     Failed,
     Incoming,
@@ -24,7 +23,7 @@ from articles.importers.loading import (
     find_article_files,
     parse_raw,
 )
-from articles.importers.runs import (
+from articles.ingest.runs import (
     CONFLICT,
     CREATED,
     FAILED,
@@ -35,8 +34,9 @@ from articles.importers.runs import (
     save_counts,
     start_run,
 )
-from articles.importers.writer import ArticleWriter
+from articles.ingest.writer import ArticleWriter
 from articles.models import Article, ImportRun
+from articles.serving.cache import invalidate_public_pages
 
 __all__ = [
     "ARTICLE_SUFFIXES",

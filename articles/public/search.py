@@ -20,7 +20,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape, strip_tags
@@ -142,10 +142,8 @@ def highlight(text, terms, *, words=SNIPPET_WORDS):
     return mark_safe(("… " if begin else "") + "".join(shown) + (" …" if end < len(pieces) else ""))
 
 
-def install_search_index(using=None, **kwargs):
-    """Create whatever part of the search index is missing (a post_migrate receiver)."""
-    from django.db import connections
-
+def install_search_index(using=None):
+    """Create whatever part of the search index is missing (after every `migrate`)."""
     conn = connections[using or "default"]
     if conn.vendor == "sqlite":
         _install_sqlite(conn)

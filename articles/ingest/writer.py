@@ -16,11 +16,11 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles import revisions
-from articles.importers.bulk import insert_rows
-from articles.importers.identity import feed_item_holders, refusal
-from articles.importers.loading import Incoming
-from articles.importers.protection import article_fingerprint, edited_since_import
-from articles.importers.runs import (
+from articles.ingest.bulk import insert_rows
+from articles.ingest.editor_changes import article_fingerprint, edited_since_import
+from articles.ingest.identity import feed_item_holders, refusal
+from articles.ingest.loading import Incoming
+from articles.ingest.runs import (
     CONFLICT,
     CREATED,
     FAILED,

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from articles.fetch import FetchError, fetch
-from articles.images import ImageError, clean_image
-from articles.importers.protection import article_fingerprint, edited_since_import
+from articles.images.verify import ImageError, clean_image
+from articles.ingest.editor_changes import article_fingerprint, edited_since_import
+from articles.ingest.fetch import FetchError, fetch
 from articles.models import Article
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from articles.changelist import ATTENTION, attention_counts
+from articles.editorial.changelist import ATTENTION, attention_counts
 from articles.models import Article, ImportRun, Revision
 
 DAYS = 30

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 import tomli_w
 from django.db.models import Q
 
-from articles.frontmatter import DELIMITER
+from articles.ingest.frontmatter import DELIMITER
 from articles.models import Article, Status
 
 

@@ -1,7 +1,8 @@
 """Renditions of an article's header image, made with Pillow for the site.
 
-From the uploaded image, cut to the editor's crop (`Article.image_crop`, see articles.crops): a
-list thumbnail, widths for `srcset` in WebP with a JPEG fallback, and a 1200×630 social card; the
+From the uploaded image, cut to the editor's crop (`Article.image_crop`, see
+articles.images.crops): a list thumbnail, widths for `srcset` in WebP with a JPEG fallback, and a
+1200×630 social card; the
 thumbnail and card are fitted around the region's centre. They are made again whenever the image
 or its crop changes and removed with the image; a new image starts uncropped. From the whole
 image, whatever the crop: a small JPEG preview for the admin's crop editor, made once per image
@@ -27,11 +28,9 @@ from io import BytesIO
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from PIL import Image, ImageOps
 
-from articles import crops
-from articles.cache import invalidate_public_pages
+from articles.images import crops
 
 logger = logging.getLogger(__name__)
 
@@ -189,16 +188,12 @@ def resized(image, width):
 
 
 def delete(names, storage=default_storage):
-    """Remove the stored files `names` once the transaction commits; missing ones are fine."""
-
-    def remove():
-        for name in names:
-            try:
-                storage.delete(name)
-            except OSError:
-                logger.warning("could not delete %s", name, exc_info=True)
-
-    transaction.on_commit(remove)
+    """Remove the stored files `names`; missing ones are fine, failures are logged."""
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("could not delete %s", name, exc_info=True)
 
 
 def stale_files(manifest, *, keep=""):
@@ -213,29 +208,34 @@ def stale_files(manifest, *, keep=""):
     return names
 
 
-def refresh(article):
-    """Bring the article's renditions in line with its image and crop; remove outdated ones.
+@dataclass(frozen=True)
+class Remade:
+    """What `remake()` decided: the article's new manifest and crop, and the files to delete."""
+
+    manifest: dict
+    crop: dict | None
+    obsolete: list[str]
+
+
+def remake(manifest, name, crop):
+    """The renditions of the image stored as `name`, cut to `crop`, given its current `manifest`.
 
     A new (or removed) image resets the crop: a region chosen on one picture means nothing on
-    another. Call after saving an article whose image or crop may have changed (a post_save
-    handler does it for `save()`; bulk writers call it themselves). Does nothing when they
-    already match.
+    another. Return None when the manifest already matches; else make what is needed and return
+    the new manifest with the files it no longer needs (delete them once the change commits).
     """
-    from articles.models import Article
-
-    manifest = article.image_renditions or {}
-    name = article.image.name if article.image else ""
+    manifest = manifest or {}
     try:
-        crop = crops.normalized(article.image_crop)
+        crop = crops.normalized(crop)
     except ValidationError:
-        logger.warning("article %s: ignoring a malformed crop %r", article.pk, article.image_crop)
+        logger.warning("ignoring a malformed crop %r of %s", crop, name)
         crop = None
     new_image = manifest.get("source", "") != name
     if new_image or not name:
         crop = None
     if not new_image and manifest.get("crop") == crop:
-        return for_article(article)
-    delete(stale_files(manifest, keep=name))
+        return None
+    obsolete = stale_files(manifest, keep=name)
     # Same image, new crop: the uncropped preview still shows it.
     old = None if new_image else Renditions.from_manifest(manifest)
     preview = old.preview if old else None
@@ -247,27 +247,14 @@ def refresh(article):
             logger.exception("could not make renditions of %s", name)
             new_manifest = {"source": name, "error": "could not make renditions"}
             if preview:
-                delete([preview.name])
+                obsolete.append(preview.name)
         new_manifest["crop"] = crop
-    article.image_renditions, article.image_crop = new_manifest, crop
-    Article.objects.filter(pk=article.pk).update(image_renditions=new_manifest, image_crop=crop)
-    invalidate_public_pages()
-    return for_article(article)
+    return Remade(new_manifest, crop, obsolete)
 
 
-def remove_all(article):
-    """Delete the article's image and its renditions (the article is being deleted)."""
-    manifest = article.image_renditions or {}
-    names = stale_files(manifest)
-    if article.image and article.image.name not in names:
-        names.append(article.image.name)
-    delete(names)
-
-
-def on_article_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        refresh(instance)
-
-
-def on_article_deleted(sender, instance, **kwargs):
-    remove_all(instance)
+def files_of(manifest, image_name):
+    """Every stored file of an image and its renditions (for deleting an article)."""
+    names = stale_files(manifest or {})
+    if image_name and image_name not in names:
+        names.append(image_name)
+    return names

@@ -15,11 +15,10 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from articles import revisions
-from articles.cache import invalidate_public_pages
-from articles.feeditems import FeedError, parse_feed
-from articles.fetch import Fetched, FetchError, fetch
-from articles.importers.protection import article_fingerprint, edited_since_import
-from articles.importers.runs import (
+from articles.ingest.editor_changes import article_fingerprint, edited_since_import
+from articles.ingest.feeditems import FeedError, parse_feed
+from articles.ingest.fetch import Fetched, FetchError, fetch
+from articles.ingest.runs import (
     CONFLICT,
     CREATED,
     FAILED,
@@ -30,6 +29,7 @@ from articles.importers.runs import (
     start_run,
 )
 from articles.models import Article, ImportRun, Source
+from articles.serving.cache import invalidate_public_pages
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from articles.frontmatter import FrontMatterError, parse_article
-from articles.importers.protection import fingerprint
+from articles.ingest.editor_changes import fingerprint
+from articles.ingest.frontmatter import FrontMatterError, parse_article
 from articles.models import Status
 from articles.sanitize import sanitize_html
 

@@ -12,7 +12,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
-from articles.cache import warn_cache_down
+from articles.serving.cache import warn_cache_down
 
 
 def client_address(request):

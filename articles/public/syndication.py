@@ -17,7 +17,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from taggit.models import Tag
 
 from articles.models import Article, Source
-from articles.seo import absolute_url
+from articles.public.seo import absolute_url
 
 FEED_ITEMS = 30
 

@@ -1,9 +1,9 @@
 """How the feed commands report: one line per feed, problems and failures, conflicts in yellow."""
 
-from articles.importers.runs import CONFLICT, FAILED
+from articles.ingest.runs import CONFLICT, FAILED
 
 
-class FeedOutput:
+class FeedReport:
     def __init__(self, command, verbosity):
         self.command = command
         self.style = command.style
