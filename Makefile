@@ -8,15 +8,23 @@ PORT ?= 8000
 DEMO_USER ?= admin
 DEMO_PASSWORD ?= admin
 
-.PHONY: run serve test lint install migrate samples clean
+.PHONY: run serve test lint install lock migrate samples clean
 
-$(STAMP): pyproject.toml
+# The exact versions of requirements.lock, checked against their hashes; then the project itself.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Refresh requirements.lock from pyproject.toml's ranges: the newest releases they admit.
+lock: $(STAMP)
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --extra dev -o requirements.lock pyproject.toml
 
 # Development server on SQLite with the bundled sample articles and a demo admin login.
 run: export DEBUG ?= true

@@ -88,8 +88,8 @@ class TaggedArticle(TaggedItemBase):
         ]
 
 
-# A header image, uploaded or imported, that nobody has described yet.
-MISSING_ALT_TEXT = (Q(image__gt="") | Q(enclosure__gt="")) & Q(image_alt="")
+# A header image, uploaded or imported, that nobody has described yet (blank alt text is none).
+MISSING_ALT_TEXT = (Q(image__gt="") | Q(enclosure__gt="")) & Q(image_alt__regex=r"^\s*$")
 
 
 # `related_to` looks among this many of the newest public articles: the page costs the same at
@@ -106,6 +106,10 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """What cards and lists show (no bodies, no tags), in one query."""
         return self.select_related("source").defer("body")
+
+    def scheduled(self):
+        """Articles published for a time that has not come yet: the site shows them then."""
+        return self.filter(status=Status.PUBLISHED, date__gt=timezone.now())
 
     def missing_alt_text(self):
         """Articles with a header image (uploaded or imported) but no alt text."""
@@ -256,9 +260,14 @@ class Article(models.Model):
     def is_scheduled(self):
         return self.status == Status.PUBLISHED and self.date > timezone.now()
 
+    @property
+    def lacks_alt_text(self):
+        """This article's side of MISSING_ALT_TEXT: a header image, no alt text but blanks."""
+        return bool(self.image or self.enclosure) and not self.image_alt.strip()
+
     def clean(self):
         errors = {}
-        if self.status == Status.PUBLISHED and self.image_url and not self.image_alt.strip():
+        if self.status == Status.PUBLISHED and self.lacks_alt_text:
             errors["image_alt"] = (
                 "Describe the header image before publishing: alt text is required."
             )

@@ -7,7 +7,7 @@ from django.test import TestCase, override_settings
 
 from articles.models import Article, Revision, Status
 from tests.factories import make_article, make_source
-from tests.images import (
+from tests.image_files import (
     animated_gif,
     halves,
     image_bytes,

@@ -16,7 +16,7 @@ from PIL import Image
 from articles.models import Article, Revision, Status
 from tests.conftest import require
 from tests.factories import make_article, make_source
-from tests.images import halves, is_blue, reopen
+from tests.image_files import halves, is_blue, reopen
 
 
 def stored(name):

@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Length
-from django.utils import timezone
 from django.utils.functional import cached_property
 
 from articles.editorial.forms import DESCRIPTION_MAX
@@ -62,12 +61,12 @@ class PublicationFilter(admin.SimpleListFilter):
         return [("live", "Live"), ("scheduled", "Scheduled"), ("draft", "Draft")]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
-        return {
-            "live": queryset.filter(status=Status.PUBLISHED, date__lte=now),
-            "scheduled": queryset.filter(status=Status.PUBLISHED, date__gt=now),
-            "draft": queryset.filter(status=Status.DRAFT),
-        }.get(self.value(), queryset)
+        filters = {
+            "live": queryset.published,
+            "scheduled": queryset.scheduled,
+            "draft": lambda: queryset.filter(status=Status.DRAFT),
+        }
+        return filters[self.value()]() if self.value() in filters else queryset
 
 
 class MonthFilter(admin.SimpleListFilter):

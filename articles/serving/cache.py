@@ -29,7 +29,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import cc_delim_re, patch_cache_control, set_response_etag
 
-from articles.models import Article, Status
+from articles.models import Article
 
 logger = logging.getLogger(__name__)
 
@@ -78,10 +78,7 @@ def generation_timeout():
     now = timezone.now()
     try:
         next_due = (
-            Article.objects.filter(status=Status.PUBLISHED, date__gt=now)
-            .order_by("date")
-            .values_list("date", flat=True)
-            .first()
+            Article.objects.scheduled().order_by("date").values_list("date", flat=True).first()
         )
     except DatabaseError:
         return limit

@@ -13,7 +13,7 @@ from articles.ingest.feeds import import_feed, poll_source, sources_due
 from articles.models import Article, ImportRun, Revision, Source, Status
 from tests.conftest import DATA
 from tests.factories import make_article, make_source
-from tests.images import halves, image_bytes
+from tests.image_files import halves, image_bytes
 
 FEEDS = DATA / "feeds"
 RSS2 = FEEDS / "rss2.xml"

@@ -7,7 +7,7 @@ import pytest
 
 from articles.ingest.feeditems import FeedError, parse_feed
 from tests.conftest import DATA
-from tests.images import image_bytes
+from tests.image_files import image_bytes
 
 FEEDS = DATA / "feeds"
 

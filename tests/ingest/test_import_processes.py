@@ -21,7 +21,7 @@ import pytest
 from tests.conftest import require
 from tests.factories import article_file
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BODY = "<p>" + "A paragraph of a press release about quarterly results. " * 70 + "</p>"
 
 REPORT = """

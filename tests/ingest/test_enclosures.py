@@ -13,7 +13,7 @@ from articles.ingest.feeds import import_feed
 from articles.models import Article
 from tests.conftest import DATA
 from tests.factories import make_article, make_source
-from tests.images import image_bytes
+from tests.image_files import image_bytes
 
 
 def run(*args, **options):

@@ -7,7 +7,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from tests.factories import make_article, make_source
-from tests.images import image_bytes
+from tests.image_files import image_bytes
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 

@@ -12,7 +12,7 @@ from lxml import html
 from articles.models import Article, CanonicalPolicy, Status
 from articles.public import seo
 from tests.factories import make_article, make_source
-from tests.images import image_bytes
+from tests.image_files import image_bytes
 
 JULY = dt.datetime(2025, 7, 15, 14, 15, 21, tzinfo=dt.UTC)
 

@@ -5,8 +5,8 @@ from django.test import TestCase
 from articles.images import crops
 from articles.models import Article
 from tests.factories import make_article
-from tests.images import halves
-from tests.test_renditions import with_image
+from tests.image_files import halves
+from tests.images.test_renditions import with_image
 
 
 def refusal(crop, size=(1600, 900)):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Status
 from tests.factories import make_article, make_source
-from tests.images import image_bytes
+from tests.image_files import image_bytes
 
 NOW = timezone.now().replace(microsecond=0)
 FEEDS = ["/feed/", "/feed/atom/"]

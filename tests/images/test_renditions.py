@@ -10,7 +10,7 @@ from articles import signals
 from articles.images import renditions
 from articles.models import Article
 from tests.factories import make_article
-from tests.images import halves, image_bytes, is_blue, reopen, shows_both_halves
+from tests.image_files import halves, image_bytes, is_blue, reopen, shows_both_halves
 
 
 def with_image(article, data, name="header.png"):

