@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from articles import revisions
-from articles.editorial import workflow
+from articles.editorial import conflicts, drafts, editing, workflow
 from articles.editorial.changelist import (
     ArticleChangeList,
     AttentionFilter,
@@ -156,7 +156,7 @@ class ArticleAdmin(NewsroomAdmin):
             self.admin_site.admin_view(self.restore_view),
             name="articles_article_restore",
         )
-        return [restore, *super().get_urls()]
+        return [restore, *editing.urls(self), *super().get_urls()]
 
     @admin.display(description="")
     def thumbnail(self, article):
@@ -210,11 +210,17 @@ class ArticleAdmin(NewsroomAdmin):
         article = form.instance
         changes = revisions.diff(form.revision_before, revisions.snapshot(article))
         revisions.record(article, changes, user=request.user, origin=revisions.Origin.ADMIN)
+        drafts.discard(article, request.user)  # saved: the unsaved copy has served
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if getattr(form, "conflict", None):
+            return conflicts.page(request, self, form, context)
         if obj is not None:
             context["revisions"] = revisions.history(obj)
             context["restorable"] = revisions.RESTORABLE_FIELDS
+            if self.has_change_permission(request, obj):
+                context.update(editing.change_form_context(request, obj, form))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def restore_view(self, request, object_id):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -96,6 +96,8 @@ MISSING_ALT_TEXT = (Q(image__gt="") | Q(enclosure__gt="")) & Q(image_alt__regex=
 # 1,000 articles as at 100,000 (ranking every article that shares a tag took a second there).
 RELATED_WINDOW = 500
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# What every write of an article sets its version to: bulk writers pass it to update().
+NEXT_VERSION = F("version") + 1
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -218,6 +220,9 @@ class Article(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Counted up in the database by every write (see save() and the bulk writers): a form
+    # remembers the version it started from, and a save from an older one is a conflict.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     tags = TaggableManager(through=TaggedArticle, blank=True)
 
@@ -245,6 +250,16 @@ class Article(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        """Save, counting `version` up in the database (not in this process) on an update."""
+        if self._state.adding or kwargs.get("force_insert"):
+            return super().save(*args, **kwargs)
+        self.version = NEXT_VERSION
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+        self.refresh_from_db(fields=["version"])
 
     def get_absolute_url(self):
         return reverse(
@@ -371,3 +386,24 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.article_id}: {', '.join(self.changes)} ({self.get_origin_display()})"
+
+
+class ArticleDraft(models.Model):
+    """An editor's unsaved form for one article, kept by the form every few seconds.
+
+    Only its editor sees it (reopening the article offers to restore or discard it); readers and
+    other editors never do. Saving the article drops it.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="drafts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    data = models.JSONField(default=dict, help_text='The form\'s fields: {"name": [values]}.')
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="unique_article_draft"),
+        ]
+
+    def __str__(self):
+        return f"{self.user}'s draft of {self.article_id}"

@@ -7,7 +7,7 @@ summary, description, body or image crop a revision shows.
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 
 from articles.models import Article, Revision
@@ -36,6 +36,14 @@ TRACKED_FIELDS = (
 RESTORABLE_FIELDS = ("summary", "description", "body", "image_crop")
 
 Origin = Revision.Origin
+
+
+def field_label(name):
+    """The article field's name as the form labels it: `image_alt` reads "alt text"."""
+    try:
+        return str(Article._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
 
 
 def json_value(value):
@@ -116,17 +124,7 @@ class RestoreError(ValueError):
 def restore(revision, field, *, side="old", user=None):
     """Set `field` of the revision's article back to its value before (`old`) or after (`new`)
     that revision, and keep the restore as a revision itself; None when nothing changes."""
-    if field not in RESTORABLE_FIELDS:
-        raise RestoreError(
-            f"The {field} cannot be restored: only the summary, description, body and crop can."
-        )
-    if field not in revision.changes:
-        raise RestoreError(f"Revision {revision.pk} did not change the {field}.")
-    value = revision.changes[field][0 if side == "old" else 1]
-    if field != "image_crop":
-        value = value or ""
-    if field == "body":
-        value = sanitize_html(value)
+    value = restorable_value(revision, field, side=side)
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=revision.article_id)
         before = getattr(article, field)
@@ -138,6 +136,22 @@ def restore(revision, field, *, side="old", user=None):
         # For the crop, saving makes the renditions anew (articles.images.renditions.refresh).
         article.save(update_fields=[field, "updated_at"])
         return record(article, {field: [before, value]}, user=user, origin=Origin.RESTORE)
+
+
+def restorable_value(revision, field, *, side="old"):
+    """The value of `field` before (`old`) or after (`new`) the revision, as it would be stored."""
+    if field not in RESTORABLE_FIELDS:
+        raise RestoreError(
+            f"The {field} cannot be restored: only the summary, description, body and crop can."
+        )
+    if field not in revision.changes:
+        raise RestoreError(f"Revision {revision.pk} did not change the {field}.")
+    value = revision.changes[field][0 if side == "old" else 1]
+    if field != "image_crop":
+        value = value or ""
+    if field == "body":
+        value = sanitize_html(value)
+    return value
 
 
 def restorable_crop(article, crop):

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.utils.html import format_html, format_html_join
 
+from articles.editorial.concurrency import VersionCheckedForm
 from articles.images import crops, verify
 from articles.models import Article
 from articles.sanitize import sanitize_html
@@ -149,7 +150,7 @@ def https_urls(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(VersionCheckedForm):
     image_crop = CropField(
         label="Crop",
         help_text="Which part of the header image the site shows, as fractions of its width and "

@@ -7,7 +7,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles import revisions
-from articles.models import Article, Status, TaggedArticle
+from articles.models import NEXT_VERSION, Article, Status, TaggedArticle
 from articles.serving.cache import invalidate_public_pages
 
 
@@ -32,7 +32,7 @@ def set_status(queryset, status, *, user=None):
             targets = targets.exclude(pk__in=[a.pk for a in outcome.refused])
         outcome.changed = list(targets.only("pk", "title", "status", "date"))
         Article.objects.filter(pk__in=[a.pk for a in outcome.changed]).update(
-            status=status, updated_at=timezone.now()
+            status=status, updated_at=timezone.now(), version=NEXT_VERSION
         )
         revisions.record_many(
             ((a, {"status": [a.status, status]}) for a in outcome.changed),
@@ -58,7 +58,9 @@ def add_tag(queryset, name, *, user=None):
         TaggedArticle.objects.bulk_create(
             [TaggedArticle(content_object=article, tag=tag) for article in articles]
         )
-        Article.objects.filter(pk__in=[a.pk for a in articles]).update(updated_at=timezone.now())
+        Article.objects.filter(pk__in=[a.pk for a in articles]).update(
+            updated_at=timezone.now(), version=NEXT_VERSION
+        )
         changes = []
         for article in articles:
             old = sorted(t.name for t in article.tags.all())

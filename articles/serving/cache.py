@@ -137,7 +137,12 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not is_cacheable_request(request):
             response = self.get_response(request)
-            if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
+            if (
+                request.method not in ("GET", "HEAD", "OPTIONS")
+                and response.status_code < 400
+                # An editor's draft or preview writes nothing a reader sees.
+                and not getattr(response, "public_pages_unchanged", False)
+            ):
                 # Admin actions may write with QuerySet.update(), which sends no signal.
                 invalidate_public_pages()
             return response

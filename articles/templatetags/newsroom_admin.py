@@ -1,10 +1,9 @@
 from django import template
-from django.core.exceptions import FieldDoesNotExist
 from django.urls import NoReverseMatch, reverse
 
+from articles import revisions
 from articles.editorial import dashboard
 from articles.images import crops
-from articles.models import Article
 
 register = template.Library()
 
@@ -33,10 +32,7 @@ def newsroom_dashboard(context):
 @register.filter
 def field_label(name):
     """The article field's name as the form labels it: `image_alt` reads "alt text"."""
-    try:
-        return Article._meta.get_field(name).verbose_name
-    except FieldDoesNotExist:
-        return name
+    return revisions.field_label(name)
 
 
 @register.filter
