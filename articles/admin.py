@@ -215,7 +215,7 @@ class ArticleAdmin(NewsroomAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
         if getattr(form, "conflict", None):
-            return conflicts.page(request, self, form, context)
+            return conflicts.page(request, self, form)
         if obj is not None:
             context["revisions"] = revisions.history(obj)
             context["restorable"] = revisions.RESTORABLE_FIELDS

@@ -102,13 +102,13 @@ def carried(form):
     ]
 
 
-def page(request, model_admin, form, context):
+def page(request, model_admin, form):
     """The conflict page (409) for the stopped save of `form`, inside the admin."""
     conflict = form.conflict
     title = conflict.theirs.get("title") or str(form.instance.pk)
     context = {
         **model_admin.admin_site.each_context(request),
-        "opts": context["opts"],
+        "opts": model_admin.opts,
         "original": form.instance,
         "article_title": title,
         "title": f"Someone else changed “{title}”",
