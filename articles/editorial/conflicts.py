@@ -13,6 +13,7 @@ from django import forms
 from django.template.response import TemplateResponse
 
 from articles.editorial.concurrency import comparable
+from articles.editorial.presence import ago
 from articles.images import crops
 from articles.models import Revision, Status
 
@@ -28,7 +29,9 @@ class FieldConflict:
     label: str
     theirs: str
     yours: str
-    changes: list  # (who, when) of the revisions that changed it since the form opened
+    changes: (
+        list  # (who, when, how long ago) of the revisions that changed it since the form opened
+    )
     choice: str  # preselected: "yours" when the editor changed the field, else "theirs"
     edit: str | None  # the editor's text to edit, for text fields
     diff: list  # (kind, line) pairs of a line diff for long values
@@ -55,7 +58,7 @@ def line_diff(theirs, yours):
 
 
 def who_changed(article, since_revision):
-    """`{field: [(who, when), ...]}` from the revisions made after `since_revision`."""
+    """`{field: [(who, when, how long ago), ...]}` from the revisions after `since_revision`."""
     changed = {}
     later = Revision.objects.filter(article=article, pk__gt=since_revision).select_related("user")
     for revision in later.order_by("pk")[:200]:
@@ -65,7 +68,9 @@ def who_changed(article, since_revision):
             else revision.get_origin_display()
         )
         for name in revision.changes:
-            changed.setdefault(name, []).append((who, revision.created_at))
+            changed.setdefault(name, []).append(
+                (who, revision.created_at, ago(revision.created_at))
+            )
     return changed
 
 

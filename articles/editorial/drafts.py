@@ -11,8 +11,8 @@ import json
 
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
 from django.utils import timezone
-from django.utils.timesince import timesince
 
+from articles.editorial import presence
 from articles.models import ArticleDraft
 
 MAX_BYTES = 2 * 1024 * 1024  # a body of a few hundred kilobytes, with room to spare
@@ -39,8 +39,10 @@ def discard(article, user):
 
 def describe(draft):
     when = timezone.localtime(draft.updated_at)
-    ago = timesince(when).split(",")[0]
-    return f"You have unsaved changes to this article from {when:%d %b %Y, %H:%M} ({ago} ago)."
+    return (
+        f"You have unsaved changes to this article from {when:%d %b %Y, %H:%M} "
+        f"({presence.ago(when)})."
+    )
 
 
 def parsed(body):

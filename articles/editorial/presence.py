@@ -24,6 +24,13 @@ POLL_SECONDS = 15
 PRESENT_SECONDS = 45
 
 
+def ago(when):
+    """ "just now", "2 minutes ago", "3 hours ago": how long since `when`, roughly."""
+    if timezone.now() - when < dt.timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(when).split(',')[0]} ago"
+
+
 def key(article_pk):
     return f"presence:article:{article_pk}"
 
@@ -72,9 +79,9 @@ def saved_notices(article_pk, user, since_revision):
     notices = []
     for revision in later:
         who = name_of(revision.user) if revision.user else revision.get_origin_display()
-        fields = ", ".join(revisions.field_label(name) for name in revision.changes)
-        ago = timesince(revision.created_at).split(",")[0]
-        notices.append(f"{who} saved a new {fields} {ago} ago.")
+        *others, last = [revisions.field_label(name) for name in revision.changes]
+        fields = f"{', '.join(others)} and {last}" if others else last
+        notices.append(f"{who} saved a new {fields} {ago(revision.created_at)}.")
     return notices
 
 
