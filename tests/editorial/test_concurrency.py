@@ -1,12 +1,17 @@
 import datetime as dt
 import tempfile
+import threading
+import time
 from pathlib import Path
 
+import pytest
 from django.contrib.auth.models import Group, User
+from django.db import connection
 from django.test import Client, TestCase
 
 from articles import revisions
 from articles.editorial import workflow
+from articles.editorial.concurrency import VersionCheckedForm
 from articles.models import Article, Revision, Status
 from tests.factories import article_file, make_article, make_source
 from tests.formpages import form_fields
@@ -219,3 +224,51 @@ class ImportWhileOpenTests(TwoEditorsTestCase):
         folder = tempfile.TemporaryDirectory()
         self.addCleanup(folder.cleanup)
         return Path(folder.name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_stale_saves_at_the_same_moment_cannot_both_pass_the_check(monkeypatch):
+    """Two requests in two threads (as two workers would): the check holds the row, not memory."""
+    maria, tom = editor("maria"), editor("tom")
+    article = make_article(summary="Machine summary.")
+    url = f"/admin/articles/article/{article.pk}/change/"
+    clients = {}
+    for user in (maria, tom):
+        clients[user.username] = Client()
+        clients[user.username].force_login(user)
+    fields = {name: form_fields(c.get(url)) for name, c in clients.items()}
+
+    original = VersionCheckedForm.check_version
+    first_checked = threading.Event()
+
+    def slow_check(form):
+        original(form)
+        if threading.current_thread().name == "maria":
+            first_checked.set()
+            time.sleep(0.5)  # holding the row while the other request arrives
+
+    monkeypatch.setattr(VersionCheckedForm, "check_version", slow_check)
+    statuses = {}
+
+    def save(name):
+        try:
+            response = clients[name].post(url, {**fields[name], "summary": f"{name}'s summary"})
+            statuses[name] = response.status_code
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=save, args=("maria",), name="maria")
+    first.start()
+    assert first_checked.wait(10)
+    second = threading.Thread(target=save, args=("tom",), name="tom")
+    second.start()
+    first.join(20)
+    second.join(20)
+    assert statuses["maria"] == 302
+    # PostgreSQL (and SQLite's file database, with its busy timeout) makes the second request
+    # wait for the row and then see the new version: the conflict page. SQLite's in-memory test
+    # database shares one cache between threads and refuses a locked write at once instead: the
+    # 503 page. Either way the second save never passes the check on the old version.
+    shared_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    assert statuses["tom"] in ({409, 503} if shared_memory else {409})
+    assert Article.objects.get(pk=article.pk).summary == "maria's summary"
