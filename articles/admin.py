@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from articles import revisions
-from articles.editorial import conflicts, drafts, editing, workflow
+from articles.editorial import concurrency, conflicts, drafts, editing, workflow
 from articles.editorial.changelist import (
     ArticleChangeList,
     AttentionFilter,
@@ -239,7 +239,10 @@ class ArticleAdmin(NewsroomAdmin):
         except (KeyError, ValueError, Revision.DoesNotExist):
             return HttpResponseBadRequest("Choose a revision and a field to restore.")
         try:
-            restored = revisions.restore(revision, field, side=side, user=request.user)
+            expected = concurrency.started_value(request.POST, field)
+            restored = revisions.restore(
+                revision, field, side=side, user=request.user, expected=expected
+            )
         except revisions.RestoreError as exc:
             messages.error(request, str(exc))
         else:

@@ -121,13 +121,25 @@ class RestoreError(ValueError):
     """The revision has no restorable value for that field."""
 
 
-def restore(revision, field, *, side="old", user=None):
+UNKNOWN = object()
+
+
+def restore(revision, field, *, side="old", user=None, expected=UNKNOWN):
     """Set `field` of the revision's article back to its value before (`old`) or after (`new`)
-    that revision, and keep the restore as a revision itself; None when nothing changes."""
+    that revision, and keep the restore as a revision itself; None when nothing changes.
+
+    `expected` is the field's value (as `snapshot()` gives it) on the form the editor restores
+    from: when someone changed the field since, the restore is refused, not written over it.
+    """
     value = restorable_value(revision, field, side=side)
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=revision.article_id)
         before = getattr(article, field)
+        if expected is not UNKNOWN and json_value(before) != expected:
+            raise RestoreError(
+                f"Someone changed the {field_label(field)} since you opened the form: "
+                "reload to see it before restoring."
+            )
         if field == "image_crop":
             value = restorable_crop(article, value)
         if before == value:

@@ -171,6 +171,16 @@ class VersionCheckedForm(forms.ModelForm):
             self.add_error(None, "Someone else saved this article since you opened it.")
 
 
+def started_value(data, name):
+    """The value of `name` the posted form started from (as `snapshot()` gives it), or
+    `revisions.UNKNOWN` when the post carries no readable start."""
+    version = data.get("version", "")
+    if not version.isdigit():
+        return revisions.UNKNOWN
+    values = StartedFrom.from_token(data.get("started_from"), int(version)).values
+    return values.get(name, revisions.UNKNOWN)
+
+
 def stored_value(article, name):
     """The article's stored value of `name`, as a form's cleaned data holds it."""
     if name == "tags":

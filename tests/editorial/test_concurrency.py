@@ -201,6 +201,29 @@ class StaleSaveTests(TwoEditorsTestCase):
         assert self.stored().summary == "Maria's summary."
 
 
+class RestoreFromStaleFormTests(TwoEditorsTestCase):
+    """Without scripts a history Restore button posts the form to the restore view."""
+
+    def restore(self, client, fields, revision):
+        url = f"/admin/articles/article/{self.article.pk}/restore/"
+        return client.post(url, {**fields, "restore": f"{revision.pk}:summary:old"}, follow=True)
+
+    def test_a_restore_over_a_change_made_since_the_form_opened_is_refused(self):
+        self.save(self.maria_client, self.open_form(self.maria_client), summary="First edit.")
+        revision = Revision.objects.get(user=self.maria)
+        tom = self.open_form(self.tom_client)
+        self.save(self.maria_client, self.open_form(self.maria_client), summary="Second edit.")
+        response = self.restore(self.tom_client, tom, revision)
+        self.assertContains(response, "Someone changed the summary since you opened the form")
+        assert self.stored().summary == "Second edit."
+
+    def test_a_restore_from_a_current_form_goes_through(self):
+        self.save(self.maria_client, self.open_form(self.maria_client), summary="First edit.")
+        revision = Revision.objects.get(user=self.maria)
+        self.restore(self.tom_client, self.open_form(self.tom_client), revision)
+        assert self.stored().summary == "Machine summary."
+
+
 class ImportWhileOpenTests(TwoEditorsTestCase):
     def test_an_import_while_the_form_is_open_leads_to_the_conflict_page(self):
         folder = self.tmp_folder()
