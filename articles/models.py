@@ -96,8 +96,7 @@ MISSING_ALT_TEXT = (Q(image__gt="") | Q(enclosure__gt="")) & Q(image_alt__regex=
 # 1,000 articles as at 100,000 (ranking every article that shares a tag took a second there).
 RELATED_WINDOW = 500
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-# What every write of an article sets its version to: bulk writers pass it to update().
-NEXT_VERSION = F("version") + 1
+NEXT_VERSION = F("version") + 1  # every write of an article sets this (see Article.version)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -220,8 +219,7 @@ class Article(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Counted up in the database by every write (see save() and the bulk writers): a form
-    # remembers the version it started from, and a save from an older one is a conflict.
+    # Counted up by every write (save(), bulk writers), checked by articles.editorial.concurrency.
     version = models.PositiveIntegerField(default=1, editable=False)
 
     tags = TaggableManager(through=TaggedArticle, blank=True)
@@ -259,7 +257,7 @@ class Article(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
-        self.refresh_from_db(fields=["version"])
+        del self.version  # deferred: read from the database if and when it is asked for
 
     def get_absolute_url(self):
         return reverse(
@@ -388,22 +386,14 @@ class Revision(models.Model):
         return f"{self.article_id}: {', '.join(self.changes)} ({self.get_origin_display()})"
 
 
-class ArticleDraft(models.Model):
-    """An editor's unsaved form for one article, kept by the form every few seconds.
-
-    Only its editor sees it (reopening the article offers to restore or discard it); readers and
-    other editors never do. Saving the article drops it.
-    """
-
+class ArticleDraft(models.Model):  # an editor's unsaved form, theirs alone: editorial/drafts.py
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="drafts")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    data = models.JSONField(default=dict, help_text='The form\'s fields: {"name": [values]}.')
+    data = models.JSONField(default=dict)  # the form's fields: {"name": [values]}
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["article", "user"], name="unique_article_draft"),
-        ]
+        unique_together = [("article", "user")]
 
     def __str__(self):
-        return f"{self.user}'s draft of {self.article_id}"
+        return f"{self.user}'s draft of article {self.article_id}"

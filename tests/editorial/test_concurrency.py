@@ -249,7 +249,7 @@ class ImportWhileOpenTests(TwoEditorsTestCase):
         return Path(folder.name)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_stale_saves_at_the_same_moment_cannot_both_pass_the_check(monkeypatch):
     """Two requests in two threads (as two workers would): the check holds the row, not memory."""
     maria, tom = editor("maria"), editor("tom")
