@@ -14,7 +14,6 @@ counts and the save latencies.
 import argparse
 import http.cookiejar
 import os
-import secrets
 import socket
 import statistics
 import subprocess
@@ -30,6 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
+
+from bench.serve_bench import production_env  # noqa: E402 (after the path is set)
+
 PASSWORD = "a long bench password"
 
 
@@ -90,19 +92,7 @@ def main():
     port = free_port()
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "ENV_FILE": os.devnull,
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": f"http://127.0.0.1:{port}",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "DATABASE_URL": database_url,
-        "STATIC_ROOT": str(folder / "static"),
-        "MEDIA_ROOT": str(folder / "media"),
-        "LOG_LEVEL": "WARNING",
+        **production_env(folder, database_url),
         "LOGIN_FAILURE_LIMIT": "1000",
     }
     os.environ.update(env)
