@@ -189,6 +189,14 @@ class StaleSaveTests(TwoEditorsTestCase):
         conflicting = {row.name for row in response.context["conflicts"]}
         assert conflicting == {"description"}  # summary and tags: nobody else touched them
 
+    def test_a_browsers_line_endings_are_not_taken_for_a_change(self):
+        Article.objects.filter(pk=self.article.pk).update(body="<p>One.</p>\n<p>Two.</p>")
+        maria, tom = self.open_form(self.maria_client), self.open_form(self.tom_client)
+        self.save(self.maria_client, maria, description=NEW_DESCRIPTION)
+        tom_body = tom["body"][0].replace("\n", "\r\n")  # as a browser posts a textarea
+        response = self.save(self.tom_client, tom, body=tom_body, summary="Tom's summary.")
+        assert [row.name for row in response.context["conflicts"]] == ["description"]
+
     def test_a_form_with_errors_keeps_its_start_and_still_conflicts(self):
         maria, tom = self.open_form(self.maria_client), self.open_form(self.tom_client)
         self.save(self.maria_client, maria, summary="Maria's summary.")

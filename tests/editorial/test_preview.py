@@ -1,5 +1,6 @@
 import json
 
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.test import override_settings
 
@@ -50,6 +51,17 @@ class PreviewTests(TwoEditorsTestCase):
         assert self.maria_client.get(url).status_code == 405
         self.client.logout()
         assert self.client.post(url, {"title": "x"}).status_code == 302  # to the login
+
+    def test_importers_who_may_only_view_articles_get_no_preview_presence_or_drafts(self):
+        importer = User.objects.create_user("importer", password="pw", is_staff=True)
+        importer.groups.add(Group.objects.get(name="Importers"))
+        self.client.force_login(importer)
+        response = self.client.get(self.url)
+        self.assertNotContains(response, "preview-button")
+        self.assertNotContains(response, 'id="presence"')
+        for name in ["preview", "presence", "draft"]:
+            url = f"/admin/articles/article/{self.article.pk}/{name}/"
+            assert self.client.post(url, {}).status_code == 403, name
 
     def test_the_form_has_a_preview_button_after_its_save_buttons(self):
         html = self.maria_client.get(self.url).content.decode()
