@@ -6,12 +6,15 @@ them through `changes()`: text as a word diff with the full values at hand, tags
 removed, anything else as before → after. Nothing is cut short.
 """
 
+import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from articles.images import crops
 from articles.models import Article
@@ -58,9 +61,22 @@ def shown(name, value):
     """A value a revision kept, as an editor reads it: the crop in words, empty said so."""
     if name == "image_crop":
         return crops.describe(value)
+    if name == "date" and isinstance(value, str):
+        return newsroom_time(value)
     if value is None or value == "" or value == []:
         return "(empty)"
     return value
+
+
+def newsroom_time(value):
+    """A time a revision kept in UTC (ISO 8601), in the newsroom's zone with the zone named."""
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if timezone.is_naive(moment):
+        return value
+    return date_format(timezone.localtime(moment), "Y-m-d H:i T")
 
 
 def change(name, old, new):

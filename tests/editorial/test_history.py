@@ -4,6 +4,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from django.test import override_settings
+
 from articles import revisions
 from articles.editorial import history
 from articles.models import Article, Revision
@@ -103,6 +105,11 @@ class WordDiffTests(AdminTestCase):
         )
         assert (change.old, change.new) == ("whole image", "left 0.5, top 0, right 1, bottom 1")
         assert history.change("status", "draft", "published").new == "published"
+
+    @override_settings(TIME_ZONE="Europe/Berlin")
+    def test_dates_read_in_the_newsroom_zone(self):
+        change = history.change("date", "2026-03-28T05:00:00+00:00", "2026-03-29T04:00:00+00:00")
+        assert (change.old, change.new) == ("2026-03-28 06:00 CET", "2026-03-29 06:00 CEST")
 
     def test_very_long_texts_are_compared_line_by_line(self):
         old = "\n".join(f"line {n} " + "word " * 10 for n in range(400))
