@@ -3,9 +3,11 @@
 A browser cannot put a file back into a file input, so when the form is refused for another
 field, the verified upload is written to storage under `staged-uploads/` and the form carries a
 signed token naming it. The next post without a new file takes the staged one; the token is
-signed (a post cannot name any other stored file) and lapses after `MAX_AGE` seconds.
+signed (a post cannot name any other stored file) and lapses after `MAX_AGE` seconds; staged
+files older than that (a form abandoned after its refusal) are deleted whenever another is staged.
 """
 
+import datetime as dt
 import mimetypes
 import uuid
 from pathlib import PurePosixPath
@@ -15,6 +17,7 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.utils import timezone
 from django.utils.html import format_html
 
 FOLDER = "staged-uploads"
@@ -24,6 +27,7 @@ SALT = "articles.editorial.staging"
 
 def stage(upload):
     """Keep `upload` in storage and return the token that gives it back."""
+    prune()
     upload.seek(0)
     name = PurePosixPath(upload.name).name
     stored = default_storage.save(f"{FOLDER}/{uuid.uuid4().hex}/{name}", ContentFile(upload.read()))
@@ -62,6 +66,23 @@ def discard(token):
     name = stored_name(token or "")
     if name is not None:
         default_storage.delete(name)
+
+
+def prune(now=None):
+    """Delete the staged files whose tokens have lapsed; return how many."""
+    cutoff = (now or timezone.now()) - dt.timedelta(seconds=MAX_AGE)
+    deleted = 0
+    try:
+        folders, _ = default_storage.listdir(FOLDER)
+    except (FileNotFoundError, NotImplementedError):
+        return 0
+    for folder in folders:
+        for name in default_storage.listdir(f"{FOLDER}/{folder}")[1]:
+            path = f"{FOLDER}/{folder}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                deleted += 1
+    return deleted
 
 
 class StagedFileInput(AdminFileWidget):

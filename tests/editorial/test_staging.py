@@ -1,10 +1,12 @@
 """An upload survives a failed save: staged under a signed token, saved with the corrected form."""
 
+import datetime as dt
 import re
 
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from articles.editorial import staging
 from articles.models import Status
@@ -78,6 +80,14 @@ class StagedUploadTests(AdminTestCase):
             self.post(**{"image-staged": token}, image_alt="Alt.")
             self.article.refresh_from_db()
             assert not self.article.image
+
+    def test_staged_files_past_their_tokens_age_are_pruned_when_another_is_staged(self):
+        old = staging.stored_name(staging.stage(upload("old.png")))
+        later = timezone.now() + dt.timedelta(seconds=staging.MAX_AGE + 60)
+        assert staging.prune(now=timezone.now()) == 0  # still within its day
+        assert default_storage.exists(old)
+        assert staging.prune(now=later) >= 1  # other tests may have left theirs
+        assert not default_storage.exists(old)
 
     def test_an_upload_refused_itself_is_not_staged(self):
         response = self.post(image=upload("notes.png", b"not an image"), image_alt="Alt.")
