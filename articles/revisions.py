@@ -7,7 +7,7 @@ summary, description, body or image crop a revision shows.
 
 import datetime as dt
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from articles.models import Article, Revision
@@ -38,14 +38,6 @@ RESTORABLE_FIELDS = ("summary", "description", "body", "image_crop")
 Origin = Revision.Origin
 
 
-def field_label(name):
-    """The article field's name as the form labels it: `image_alt` reads "alt text"."""
-    try:
-        return str(Article._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        return name
-
-
 def json_value(value):
     """`value` as it is kept in a revision: JSON, readable by a person."""
     if value is None or isinstance(value, bool | int | float | str):
@@ -74,7 +66,7 @@ def snapshot(article, fields=TRACKED_FIELDS):
     return values
 
 
-def diff(old, new):
+def diff(old, new) -> dict:
     """`{field: [old, new]}` for each field whose value differs between the two mappings."""
     changes = {}
     for name, value in new.items():
@@ -88,7 +80,7 @@ def is_empty(value):
     return value is None or value == "" or value == []
 
 
-def record(article, changes, *, user=None, origin=Origin.ADMIN, import_run=None):
+def record(article, changes, *, user=None, origin=Origin.ADMIN, import_run=None) -> Revision | None:
     """Keep `changes` (`{field: [old, new]}`) to `article` as a revision; None when empty."""
     if not changes:
         return None
@@ -101,7 +93,9 @@ def record(article, changes, *, user=None, origin=Origin.ADMIN, import_run=None)
     )
 
 
-def record_many(changes_by_article, *, user=None, origin=Origin.IMPORT, import_run=None):
+def record_many(
+    changes_by_article, *, user=None, origin=Origin.IMPORT, import_run=None
+) -> list[Revision]:
     """Keep one revision per `(article, changes)` pair in one query, skipping empty changes."""
     revisions = [
         Revision(
@@ -124,7 +118,7 @@ class RestoreError(ValueError):
 UNKNOWN = object()
 
 
-def restore(revision, field, *, side="old", user=None, expected=UNKNOWN):
+def restore(revision, field, *, side="old", user=None, expected=UNKNOWN) -> Revision | None:
     """Set `field` of the revision's article back to its value before (`old`) or after (`new`)
     that revision, and keep the restore as a revision itself; None when nothing changes.
 
@@ -137,7 +131,7 @@ def restore(revision, field, *, side="old", user=None, expected=UNKNOWN):
         before = getattr(article, field)
         if expected is not UNKNOWN and json_value(before) != expected:
             raise RestoreError(
-                f"Someone changed the {field_label(field)} since you opened the form: "
+                f"Someone changed the {field} since you opened the form: "
                 "reload to see it before restoring."
             )
         if field == "image_crop":
@@ -177,6 +171,6 @@ def restorable_crop(article, crop):
     return article.image_crop
 
 
-def history(article, limit=50):
+def history(article, limit=50) -> list[Revision]:
     """The article's latest revisions, newest first, with who made them."""
     return list(article.revisions.select_related("user", "import_run")[:limit])

@@ -62,7 +62,7 @@ def _absolute_against(base_url):
     return resolve
 
 
-def sanitize_html(html, *, base_url=""):
+def sanitize_html(html, *, base_url="") -> str:
     """Return `html` with everything executable removed: only known-safe markup survives.
 
     With a `base_url` (where a feed came from), relative links and images are made absolute.

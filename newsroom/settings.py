@@ -119,7 +119,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
+# The newsroom's own zone (an IANA name such as Europe/Berlin): the admin shows and takes times in
+# it and the public pages show them in it, zone named. Storage, feeds and sitemaps stay UTC.
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 # One language, site and admin: without the translation machinery every value a template
 # prints skips a language lookup (6% of an article page).
 USE_I18N = False

@@ -98,13 +98,25 @@ def field_conflicts(form):
 
 
 def carried(form):
-    """The editor's posted fields, as hidden `(name, value)` pairs for the page to post back."""
-    return [
+    """The editor's posted fields, as hidden `(name, value)` pairs for the page to post back.
+
+    An upload rides along as the token of its staged copy (see staging.py), as after any refusal.
+    """
+    pairs = [
         (key, value)
         for key, values in form.data.lists()
         if key not in NOT_CARRIED | BUTTONS and not key.startswith(("resolve:", "edit:"))
         for value in values
     ]
+    if staged := staged_upload(form):
+        pairs.append((form.fields["image"].widget.token_name("image"), staged[0]))
+    return pairs
+
+
+def staged_upload(form):
+    """`(token, file name)` of the header image the editor chose, kept for the next post."""
+    field = form.fields.get("image")
+    return getattr(field.widget, "staged", None) if field else None
 
 
 def page(request, model_admin, form):
@@ -121,7 +133,8 @@ def page(request, model_admin, form):
         "carried": carried(form),
         "version": conflict.now.version,
         "started_from": conflict.now.token(),
-        "lost_upload": "image" in form.files,
+        "staged_upload": staged_upload(form),
+        "lost_upload": "image" in form.files and not staged_upload(form),
         "media": model_admin.media,
     }
     return TemplateResponse(request, "admin/articles/article/conflict.html", context, status=409)

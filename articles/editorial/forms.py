@@ -5,8 +5,10 @@ from django.conf import settings
 from django.contrib.admin.helpers import ActionForm
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.forms.widgets import Script
 from django.utils.html import format_html, format_html_join
 
+from articles.editorial import datetimes, staging
 from articles.editorial.concurrency import VersionCheckedForm
 from articles.images import crops, verify
 from articles.models import Article
@@ -66,7 +68,9 @@ class CropWidget(forms.MultiWidget):
         self.original_size = None  # (width, height) of the original upload, set by the form
         edges = [
             forms.NumberInput(
-                attrs={"step": "any", "min": "0", "max": "1", "data-edge": edge, "size": 7}
+                # Arrow keys step by a hundredth; dragged values finer than that still submit
+                # (the admin's form does not validate in the browser).
+                attrs={"step": "0.01", "min": "0", "max": "1", "data-edge": edge, "size": 7}
             )
             for edge in crops.EDGES
         ]
@@ -188,13 +192,19 @@ class ArticleAdminForm(VersionCheckedForm):
         ]
         field_classes = {"image": HeaderImageField}
         widgets = {
+            "image": staging.StagedFileInput,
             "summary": counted(3, SUMMARY_MAX),
             "description": counted(2, DESCRIPTION_MAX, DESCRIPTION_MIN),
             "body": forms.Textarea(attrs={"rows": 16, "class": "vLargeTextField html-source"}),
         }
 
     class Media:
-        js = ["js/admin-counters.js", "js/admin-crop.js"]
+        js = [
+            "js/admin-counters.js",
+            "js/admin-crop.js",
+            Script("js/admin-errors.js", defer=True),
+            Script("js/admin-shortcuts.js", defer=True),
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,6 +220,19 @@ class ArticleAdminForm(VersionCheckedForm):
                 else (self.instance.image.url, *size)
             )
             widget.original_size = size
+        if isinstance(self.fields.get("date"), forms.SplitDateTimeField):
+            datetimes.explain(self.fields["date"])
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and self._errors and "image" in self.fields:
+            staging.keep(self, "image")  # refused for another field: the upload is kept
+
+    def save(self, commit=True):
+        article = super().save(commit)
+        if "image" in self.fields:
+            staging.release(self, "image")
+        return article
 
     def clean_body(self):
         return sanitize_html(self.cleaned_data["body"])

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 
-from articles import revisions
+from articles.editorial import history
 from articles.models import Revision
 
 POLL_SECONDS = 15
@@ -79,7 +79,7 @@ def saved_notices(article_pk, user, since_revision):
     notices = []
     for revision in later:
         who = name_of(revision.user) if revision.user else revision.get_origin_display()
-        *others, last = [revisions.field_label(name) for name in revision.changes]
+        *others, last = [history.label(name) for name in revision.changes]
         fields = f"{', '.join(others)} and {last}" if others else last
         notices.append(f"{who} saved a new {fields} {ago(revision.created_at)}.")
     return notices

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -17,12 +18,12 @@ class Outcome:
     refused: list = field(default_factory=list)
 
 
-def selected(queryset):
+def selected(queryset) -> QuerySet[Article]:
     """The articles of `queryset` (a changelist's, with its joins and prefetches), plainly."""
     return Article.objects.filter(pk__in=queryset.values("pk"))
 
 
-def set_status(queryset, status, *, user=None):
+def set_status(queryset, status, *, user=None) -> Outcome:
     """Give every article of `queryset` `status`; publishing refuses those lacking alt text."""
     with transaction.atomic():
         targets = selected(queryset).exclude(status=status)

@@ -30,7 +30,7 @@ class CleanImage:
         return CONTENT_TYPES[self.format]
 
 
-def clean_image(data, *, max_bytes=None, max_pixels=None):
+def clean_image(data, *, max_bytes=None, max_pixels=None) -> CleanImage:
     """Decode `data` fully, check it, and return it re-encoded without metadata.
 
     JPEG, PNG, WebP and GIF are accepted; EXIF orientation is applied, CMYK becomes RGB, an animated

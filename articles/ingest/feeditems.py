@@ -75,7 +75,7 @@ class ParsedFeed:
     problems: tuple[str, ...] = ()  # about the feed as a whole; its good items still count
 
 
-def parse_feed(data, *, url="", response_headers=None):
+def parse_feed(data, *, url="", response_headers=None) -> ParsedFeed:
     """Parse feed bytes into a `ParsedFeed`; raise `FeedError` for anything that is not a feed.
 
     `url` is where the feed came from: relative links resolve against it.

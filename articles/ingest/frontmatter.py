@@ -44,7 +44,7 @@ class ArticleData:
     content_hash: str = ""
 
 
-def parse_article(data, *, max_bytes=None):
+def parse_article(data, *, max_bytes=None) -> ArticleData:
     """Parse the bytes of one article file into `ArticleData`; raise `FrontMatterError` if bad."""
     if max_bytes is not None and len(data) > max_bytes:
         raise FrontMatterError(f"file is {len(data):,} bytes, over the limit of {max_bytes:,}")
@@ -109,7 +109,7 @@ def article_from_mapping(meta, body, *, content_hash=""):
     )
 
 
-def parse_date(value):
+def parse_date(value) -> dt.datetime:
     """Return an aware UTC datetime from an RFC 3339 string or a TOML date/datetime."""
     if value is None:
         raise FrontMatterError("'date' is required")

@@ -40,7 +40,7 @@ WARNING_INTERVAL = 60
 _last_warning = 0.0
 
 
-def warn_cache_down(exc):
+def warn_cache_down(exc) -> None:
     """Log that the cache failed, at most once a minute per process."""
     global _last_warning
     now = time.monotonic()
@@ -49,7 +49,7 @@ def warn_cache_down(exc):
         logger.warning("Cache unavailable, serving uncached: %s", exc)
 
 
-def invalidate_public_pages():
+def invalidate_public_pages() -> None:
     """Drop every cached public page, now and again when the current transaction commits.
 
     Bulk writes (bulk_create, bulk_update, QuerySet.update) send no signals: their callers call

@@ -15,6 +15,7 @@ from articles.editorial.concurrency import VersionCheckedForm
 from articles.models import Article, Revision, Status
 from tests.factories import article_file, make_article, make_source
 from tests.formpages import form_fields
+from tests.image_files import upload
 from tests.importing import run_import
 
 NEW_DESCRIPTION = "A meta description long enough for a search result snippet, and clear."
@@ -197,6 +198,19 @@ class StaleSaveTests(TwoEditorsTestCase):
         response = self.save(self.tom_client, tom, description=as_posted, summary="Tom's.")
         resolution = form_fields(response, "conflict_form")
         assert resolution["resolve:description"] == ["theirs"]  # Tom never changed it
+
+    def test_an_image_chosen_on_a_stale_form_is_kept_through_the_conflict_page(self):
+        maria, tom = self.open_form(self.maria_client), self.open_form(self.tom_client)
+        self.save(self.maria_client, maria, summary="Maria's summary.")
+        response = self.save(
+            self.tom_client, tom, summary="Tom's summary.", image=upload(), image_alt="Alt."
+        )
+        self.assertContains(response, "<strong>header.png</strong>, is kept", status_code=409)
+        assert not self.stored().image
+        resolution = form_fields(response, "conflict_form")
+        self.tom_client.post(self.url, {**resolution, "_continue": "Save"})
+        article = self.stored()
+        assert article.image.name.endswith(".png") and article.summary == "Tom's summary."
 
     def test_a_form_with_errors_keeps_its_start_and_still_conflicts(self):
         maria, tom = self.open_form(self.maria_client), self.open_form(self.tom_client)
