@@ -10,7 +10,9 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from articles.editorial import presence
-from articles.models import Article, Revision, Status
+from articles.models import Article, ArticleDraft, Revision, Status
+from tests.conftest import require
+from tests.editorial.test_browser_polish import AXE, axe_violations
 from tests.factories import make_article, make_source
 from tests.test_browser import ARTIFACTS, browser, editor, watch_csp  # noqa: F401 (fixtures)
 
@@ -192,3 +194,42 @@ def test_typing_survives_a_reload_and_previews_before_it_goes_live(
     assert dialogs == ["beforeunload"]
     assert blocked == [[], []]  # the form's page and the preview's
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_axe_finds_no_violations_on_the_notices_and_the_conflict_page(
+    browser,  # noqa: F811
+    live_server,
+    editor,  # noqa: F811
+    maria,
+    width,
+):
+    require(AXE.exists(), "axe-core is not installed (npm install --prefix build/axe axe-core)")
+    article = make_article(title="Harbour reopens", summary="Machine summary.")
+    presence.here(article.pk, maria)  # Maria has it open
+    ArticleDraft.objects.create(article=article, user=editor, data={"summary": ["Half typed"]})
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    blocked = watch_csp(page)
+    open_form(page, live_server, "editor", article)
+    assert page.locator("#presence .presence-open").count() == 1
+    assert page.locator("#draft-offer").count() == 1
+    assert blocked == []  # before axe, which adds styles of its own
+    found = {"form with notices": axe_violations(page)}
+
+    page.reload()  # without axe's injected styles
+    blocked.clear()
+    page.click("#draft-offer [data-draft=discard]")
+    page.wait_for_selector("#draft-status:has-text('discarded')")
+    stored = Article.objects.get(pk=article.pk)
+    stored.summary = "Maria's summary."
+    stored.save()
+    Revision.objects.create(
+        article=stored, user=maria, changes={"summary": ["Machine summary.", stored.summary]}
+    )
+    page.fill("#id_summary", "Editor's summary.")
+    page.click("input[name=_continue]")
+    page.wait_for_selector("#conflict_form")
+    assert blocked == []  # before axe, which adds styles of its own
+    found["conflict page"] = axe_violations(page)
+    assert found == {"form with notices": [], "conflict page": []}
