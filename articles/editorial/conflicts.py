@@ -6,12 +6,12 @@ inputs, so saving from this page loses nothing they typed; it starts from the ar
 now, so a change made while they decide is caught again.
 """
 
-import difflib
 from dataclasses import dataclass
 
 from django import forms
 from django.template.response import TemplateResponse
 
+from articles.editorial import history
 from articles.editorial.concurrency import comparable
 from articles.editorial.presence import ago
 from articles.images import crops
@@ -20,7 +20,7 @@ from articles.models import Revision, Status
 NOT_CARRIED = {"csrfmiddlewaretoken", "version", "started_from"}
 BUTTONS = {"_save", "_continue", "_addanother", "_saveasnew"}
 TEXT_WIDGETS = (forms.TextInput, forms.Textarea, forms.URLInput)
-LONG = 200  # characters past which the page shows a line diff as well
+LONG = 200  # characters past which the page shows a word diff as well
 
 
 @dataclass
@@ -34,7 +34,7 @@ class FieldConflict:
     )
     choice: str  # preselected: "yours" when the editor changed the field, else "theirs"
     edit: str | None  # the editor's text to edit, for text fields
-    diff: list  # (kind, line) pairs of a line diff for long values
+    diff: list  # ("equal" | "delete" | "insert", text) from theirs to yours, for long values
 
 
 def display(name, value):
@@ -48,13 +48,6 @@ def display(name, value):
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
-
-
-def line_diff(theirs, yours):
-    """`(kind, line)` pairs from theirs to yours: kind is "removed", "added" or "same"."""
-    kinds = {"-": "removed", "+": "added", " ": "same"}
-    lines = difflib.ndiff(theirs.splitlines(), yours.splitlines())
-    return [(kinds[line[0]], line[2:]) for line in lines if line[0] in kinds]
 
 
 def who_changed(article, since_revision):
@@ -91,7 +84,7 @@ def field_conflicts(form):
                 changes=changed.get(name, []),
                 choice="yours" if conflict.changed_by_me(name) else "theirs",
                 edit=form.data.get(name, "") if editable else None,
-                diff=line_diff(theirs, yours) if long else [],
+                diff=list(history.word_diff(theirs, yours)) if long else [],
             )
         )
     return rows

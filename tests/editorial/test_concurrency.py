@@ -139,6 +139,16 @@ class StaleSaveTests(TwoEditorsTestCase):
         self.assertRedirects(self.tom_client.post(self.url, edited), self.url)
         assert self.stored().summary == "Both: M and T."
 
+    def test_long_values_are_shown_in_full_and_word_by_word(self):
+        body = "<p>" + "The grid operator approved the battery. " * 8 + "</p>"
+        Article.objects.filter(pk=self.article.pk).update(body=body)
+        maria, tom = self.open_form(self.maria_client), self.open_form(self.tom_client)
+        self.save(self.maria_client, maria, body=body.replace("approved", "rejected", 1))
+        response = self.save(self.tom_client, tom, body=body.replace("battery", "plant", 1))
+        # From theirs to yours: Maria's "rejected" would go, Tom's "plant" would come in.
+        self.assertContains(response, "<del>rejected</del><ins>approved</ins>", status_code=409)
+        self.assertContains(response, "<del>battery</del><ins>plant</ins>", status_code=409)
+
     def test_taking_yours_overwrites_only_with_the_editors_consent(self):
         maria, tom = self.open_form(self.maria_client), self.open_form(self.tom_client)
         self.save(self.maria_client, maria, summary="Maria's summary.")
