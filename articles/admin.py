@@ -18,11 +18,12 @@ from articles.editorial.changelist import (
     MonthFilter,
     PublicationFilter,
 )
-from articles.editorial.forms import ArticleActionForm, ArticleAdminForm
+from articles.editorial.forms import ArticleActionForm, ArticleAdminForm, CleanTextForm
 from articles.models import Article, ImportRun, Revision, Source, Status
 
 
 class NewsroomAdmin(admin.ModelAdmin):
+    form = CleanTextForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
@@ -146,6 +147,11 @@ class ArticleAdmin(NewsroomAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
+
+    def get_readonly_fields(self, request, obj=None):
+        # The article ID is the key for ever: shown on the change form, never editable there.
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, "article_id"] if obj is not None else readonly
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
