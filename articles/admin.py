@@ -18,7 +18,13 @@ from articles.editorial.changelist import (
     MonthFilter,
     PublicationFilter,
 )
-from articles.editorial.forms import ArticleActionForm, ArticleAdminForm, CleanTextForm
+from articles.editorial.forms import (
+    RENDITIONS_FAILED_WARNING,
+    ArticleActionForm,
+    ArticleAdminForm,
+    CleanTextForm,
+)
+from articles.images.renditions import failed as renditions_failed
 from articles.models import Article, ImportRun, Revision, Source, Status
 
 
@@ -210,6 +216,8 @@ class ArticleAdmin(NewsroomAdmin):
         super().save_model(request, obj, form, change)
         for warning in form.length_warnings():
             messages.warning(request, warning)
+        if obj.image and renditions_failed(obj.image_renditions):
+            messages.warning(request, RENDITIONS_FAILED_WARNING)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -17,6 +17,10 @@ logger = logging.getLogger(__name__)
 # Recommended lengths, shown by the live counters; going over is a warning, never a block.
 SUMMARY_MAX = 250
 DESCRIPTION_MIN, DESCRIPTION_MAX = 50, 160
+RENDITIONS_FAILED_WARNING = (
+    "The header image's smaller versions could not be made, so the site shows the full-size "
+    "upload for now. Saving again retries them (as does `manage.py retry_renditions`)."
+)
 EXTENSIONS = {"JPEG": {".jpg", ".jpeg"}, "PNG": {".png"}, "WEBP": {".webp"}, "GIF": {".gif"}}
 
 

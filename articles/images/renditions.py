@@ -221,7 +221,8 @@ def remake(manifest, name, crop):
     """The renditions of the image stored as `name`, cut to `crop`, given its current `manifest`.
 
     A new (or removed) image resets the crop: a region chosen on one picture means nothing on
-    another. Return None when the manifest already matches; else make what is needed and return
+    another. Renditions that failed before are tried again. Return None when the manifest
+    already matches; else make what is needed and return
     the new manifest with the files it no longer needs (delete them once the change commits).
     """
     manifest = manifest or {}
@@ -233,7 +234,7 @@ def remake(manifest, name, crop):
     new_image = manifest.get("source", "") != name
     if new_image or not name:
         crop = None
-    if not new_image and manifest.get("crop") == crop:
+    if not new_image and manifest.get("crop") == crop and not failed(manifest):
         return None
     obsolete = stale_files(manifest, keep=name)
     # Same image, new crop: the uncropped preview still shows it.
@@ -250,6 +251,11 @@ def remake(manifest, name, crop):
                 obsolete.append(preview.name)
         new_manifest["crop"] = crop
     return Remade(new_manifest, crop, obsolete)
+
+
+def failed(manifest):
+    """Whether the last attempt to make the renditions of the manifest's image failed."""
+    return bool(manifest) and "error" in manifest
 
 
 def files_of(manifest, image_name):
