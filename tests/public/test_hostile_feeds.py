@@ -154,7 +154,9 @@ class FeedControlCharacterTests(XmlChecks, TestCase):
         feed = (
             b'<?xml version="1.0"?><rss version="2.0"><channel><title>Ctl' + raw + b" Wire</title>"
             b"<link>https://wire.example/</link><item><title>Feed" + raw + b" headline</title>"
-            b"<guid>item-1</guid><link>https://wire.example/1</link><pubDate>" + date + b"</pubDate>"
+            b"<guid>item-1</guid><link>https://wire.example/1</link><pubDate>"
+            + date
+            + b"</pubDate>"
             b"<category>feed" + raw + b" tag</category>"
             b"<description>Feed" + raw + b" summary</description>"
             b"</item></channel></rss>"
