@@ -71,3 +71,13 @@ class CacheKeyTests(TestCase):
             assert self.client.get(f"/?page=x{n}").status_code == 404
             assert self.client.get(f"/?page={100 + n}").status_code == 404
         assert stored_pages() == stored
+
+    def test_empty_month_archives_are_never_stored(self):
+        stored = stored_pages()
+        for month in ["/202001/", "/300012/", "/999812/"]:
+            response = self.client.get(month)
+            assert response.status_code == 200
+            assert "no-store" in response["Cache-Control"]
+        assert stored_pages() == stored
+        assert self.client.get("/202507/").status_code == 200
+        assert stored_pages() == stored + 1
