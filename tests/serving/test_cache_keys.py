@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.test import TestCase, override_settings
 
@@ -14,6 +14,7 @@ JULY = dt.datetime(2025, 7, 15, 14, 15, 21, tzinfo=dt.UTC)
 
 def stored_pages():
     """How many public pages the cache holds (this test run's keys only)."""
+    cache = caches["default"]  # the backend itself, not django.core.cache.cache's proxy
     pattern, generation = cache.make_key("public-pages:*"), cache.make_key(GENERATION_KEY)
     if isinstance(cache, RedisCache):
         client = cache._cache.get_client()
