@@ -103,7 +103,7 @@ def srcset(renditions):
     return ", ".join(f"{r.url} {r.width}w" for r in renditions)
 
 
-def for_article(article):
+def for_article(article) -> Renditions | None:
     """The renditions of the article's current uploaded image, or None."""
     manifest = article.image_renditions
     if not article.image or not manifest or manifest.get("source") != article.image.name:
@@ -117,7 +117,7 @@ def widths_for(width):
     return widths + [width] if width <= WIDTHS[-1] else widths
 
 
-def generate(name, storage=default_storage, crop=None, preview=None):
+def generate(name, storage=default_storage, crop=None, preview=None) -> Renditions:
     """Make and store every rendition of the image stored as `name`, cut to `crop`.
 
     `preview` is the uncropped preview already made of this image: kept, not made again.
@@ -209,7 +209,7 @@ def resized(image, width):
     return image.resize((width, height), Image.Resampling.LANCZOS)
 
 
-def delete(names, storage=default_storage):
+def delete(names, storage=default_storage) -> None:
     """Remove the stored files `names`; missing ones are fine, failures are logged."""
     for name in names:
         try:
@@ -239,7 +239,7 @@ class Remade:
     obsolete: list[str]
 
 
-def remake(manifest, name, crop):
+def remake(manifest, name, crop) -> Remade | None:
     """The renditions of the image stored as `name`, cut to `crop`, given its current `manifest`.
 
     A new (or removed) image resets the crop: a region chosen on one picture means nothing on
@@ -275,12 +275,12 @@ def remake(manifest, name, crop):
     return Remade(new_manifest, crop, obsolete)
 
 
-def failed(manifest):
+def failed(manifest) -> bool:
     """Whether the last attempt to make the renditions of the manifest's image failed."""
     return bool(manifest) and "error" in manifest
 
 
-def files_of(manifest, image_name):
+def files_of(manifest, image_name) -> list[str]:
     """Every stored file of an image and its renditions (for deleting an article)."""
     names = stale_files(manifest or {})
     if image_name and image_name not in names:
