@@ -174,6 +174,11 @@ def crop_suffix(crop):
     return f"-{digest[:10]}"
 
 
+def failed(manifest) -> bool:
+    """Whether the last attempt to make the renditions of the manifest's image failed."""
+    return bool(manifest) and "error" in manifest
+
+
 def decoded(image, crop=None):
     """The image decoded at the smallest JPEG scale that still gives every rendition its pixels.
 
@@ -273,11 +278,6 @@ def remake(manifest, name, crop) -> Remade | None:
                 obsolete.append(preview.name)
         new_manifest["crop"] = crop
     return Remade(new_manifest, crop, obsolete)
-
-
-def failed(manifest) -> bool:
-    """Whether the last attempt to make the renditions of the manifest's image failed."""
-    return bool(manifest) and "error" in manifest
 
 
 def files_of(manifest, image_name) -> list[str]:
