@@ -19,11 +19,18 @@ from articles.editorial.changelist import (
     MonthFilter,
     PublicationFilter,
 )
-from articles.editorial.forms import ArticleActionForm, ArticleAdminForm
+from articles.editorial.forms import (
+    RENDITIONS_FAILED_WARNING,
+    ArticleActionForm,
+    ArticleAdminForm,
+    CleanTextForm,
+)
+from articles.images.renditions import failed as renditions_failed
 from articles.models import Article, ImportRun, Revision, Source, Status
 
 
 class NewsroomAdmin(admin.ModelAdmin):
+    form = CleanTextForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
@@ -149,6 +156,11 @@ class ArticleAdmin(NewsroomAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
 
+    def get_readonly_fields(self, request, obj=None):
+        # The article ID is the key for ever: shown on the change form, never editable there.
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, "article_id"] if obj is not None else readonly
+
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
 
@@ -206,6 +218,8 @@ class ArticleAdmin(NewsroomAdmin):
         super().save_model(request, obj, form, change)
         for warning in form.length_warnings():
             messages.warning(request, warning)
+        if obj.image and renditions_failed(obj.image_renditions):
+            messages.warning(request, RENDITIONS_FAILED_WARNING)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

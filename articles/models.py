@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from articles.images import crops, renditions
+from articles.versions import Versioned
 
 http_url = URLValidator(schemes=["http", "https"])
 
@@ -96,7 +97,6 @@ MISSING_ALT_TEXT = (Q(image__gt="") | Q(enclosure__gt="")) & Q(image_alt__regex=
 # 1,000 articles as at 100,000 (ranking every article that shares a tag took a second there).
 RELATED_WINDOW = 500
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-NEXT_VERSION = F("version") + 1  # every write of an article sets this (see Article.version)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -119,7 +119,10 @@ class ArticleQuerySet(models.QuerySet):
     def in_month(self, month):
         """Articles dated in the UTC month starting on the date `month`."""
         start = dt.datetime(month.year, month.month, 1, tzinfo=dt.UTC)
-        end = (start + dt.timedelta(days=32)).replace(day=1)
+        try:
+            end = (start + dt.timedelta(days=32)).replace(day=1)
+        except OverflowError:  # December 9999, the last month a date can name
+            return self.filter(date__gte=start)
         return self.filter(date__gte=start, date__lt=end)
 
     def related_to(self, article, tag_ids, *, window=RELATED_WINDOW):
@@ -154,7 +157,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(Versioned):
     article_id = models.PositiveBigIntegerField(
         "article ID", unique=True, help_text="The public number in the URL; stable forever."
     )
@@ -219,8 +222,6 @@ class Article(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Counted up by every write (save(), bulk writers), checked by articles.editorial.concurrency.
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     tags = TaggableManager(through=TaggedArticle, blank=True)
 
@@ -250,20 +251,28 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        """Save, counting `version` up in the database (not in this process) on an update."""
-        if self._state.adding or kwargs.get("force_insert"):
-            return super().save(*args, **kwargs)
-        self.version = NEXT_VERSION
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        if self.article_id_changed() and "article_id" in (
+            kwargs.get("update_fields") or ["article_id"]
+        ):
+            raise ValidationError({"article_id": "The article ID is the article's key for ever."})
         super().save(*args, **kwargs)
-        del self.version  # deferred: read from the database if and when it is asked for
+        self._stored_article_id = self.article_id
 
     def get_absolute_url(self):
         return reverse(
             "articles:detail",
             kwargs={"month": self.date, "article_id": self.article_id, "slug": self.slug},
         )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._stored_article_id = article.__dict__.get("article_id")  # None if deferred
+        return article
+
+    def article_id_changed(self):
+        """Whether `article_id` differs from the stored row's: it is the key for ever."""
+        return getattr(self, "_stored_article_id", None) not in (None, self.article_id)
 
     @property
     def is_public(self):
@@ -280,6 +289,8 @@ class Article(models.Model):
 
     def clean(self):
         errors = {}
+        if self.article_id_changed():
+            errors["article_id"] = f"The article ID is the key for ever: {self._stored_article_id}."
         if self.status == Status.PUBLISHED and self.lacks_alt_text:
             errors["image_alt"] = (
                 "Describe the header image before publishing: alt text is required."
@@ -384,16 +395,3 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.article_id}: {', '.join(self.changes)} ({self.get_origin_display()})"
-
-
-class ArticleDraft(models.Model):  # an editor's unsaved form, theirs alone: editorial/drafts.py
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="drafts")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-    data = models.JSONField(default=dict)  # the form's fields: {"name": [values]}
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        unique_together = [("article", "user")]
-
-    def __str__(self):
-        return f"{self.user}'s draft of article {self.article_id}"

@@ -13,7 +13,7 @@ from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, JsonResp
 from django.utils import timezone
 
 from articles.editorial import presence
-from articles.models import ArticleDraft
+from articles.versions import ArticleDraft
 
 MAX_BYTES = 2 * 1024 * 1024  # a body of a few hundred kilobytes, with room to spare
 NOT_KEPT = {"csrfmiddlewaretoken"}

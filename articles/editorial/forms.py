@@ -1,3 +1,4 @@
+import logging
 from pathlib import PurePath
 
 from django import forms
@@ -12,11 +13,17 @@ from articles.editorial import datetimes, staging
 from articles.editorial.concurrency import VersionCheckedForm
 from articles.images import crops, verify
 from articles.models import Article
-from articles.sanitize import sanitize_html
+from articles.sanitize import clean_tags, clean_text, sanitize_html
+
+logger = logging.getLogger(__name__)
 
 # Recommended lengths, shown by the live counters; going over is a warning, never a block.
 SUMMARY_MAX = 250
 DESCRIPTION_MIN, DESCRIPTION_MAX = 50, 160
+RENDITIONS_FAILED_WARNING = (
+    "The header image's smaller versions could not be made, so the site shows the full-size "
+    "upload for now. Saving again retries them (as does `manage.py retry_renditions`)."
+)
 EXTENSIONS = {"JPEG": {".jpg", ".jpeg"}, "PNG": {".png"}, "WEBP": {".webp"}, "GIF": {".gif"}}
 
 
@@ -154,7 +161,21 @@ def https_urls(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class ArticleAdminForm(VersionCheckedForm):
+class CleanTextForm(forms.ModelForm):
+    """A model form that drops unprintable characters from every text it cleans.
+
+    Typed or pasted, a vertical tab or an escape would be stored and break the feeds.
+    """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name, value in cleaned_data.items():
+            if isinstance(value, str):
+                cleaned_data[name] = clean_text(value)
+        return cleaned_data
+
+
+class ArticleAdminForm(VersionCheckedForm, CleanTextForm):
     image_crop = CropField(
         label="Crop",
         help_text="Which part of the header image the site shows, as fractions of its width and "
@@ -236,6 +257,39 @@ class ArticleAdminForm(VersionCheckedForm):
 
     def clean_body(self):
         return sanitize_html(self.cleaned_data["body"])
+
+    def clean_tags(self):
+        try:
+            return list(clean_tags(self.cleaned_data["tags"]))
+        except ValueError as exc:
+            raise forms.ValidationError(f"Too many or too long: {exc}.", code="tags") from None
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self._errors:
+            self.store_image()
+
+    def store_image(self):
+        """Write a new upload to storage now: a storage that refuses it is a form error.
+
+        Left to the model's save, the failure would be a 500 after the form was accepted, and the
+        editor's other changes in this save would be lost with it.
+        """
+        image = self.instance.image
+        if not image or image._committed:
+            return
+        try:
+            image.save(image.name, image.file, save=False)
+        except Exception:  # any storage backend's failure (disk full, permissions, S3...)
+            logger.exception("could not store the uploaded header image %s", image.name)
+            self.add_error(
+                "image",
+                forms.ValidationError(
+                    "The image could not be stored (the media storage refused it); nothing was "
+                    "saved. Try again, or save without the new image and tell the site's admin.",
+                    code="storage",
+                ),
+            )
 
     def clean(self):
         cleaned_data = super().clean()

@@ -8,8 +8,10 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles import revisions
-from articles.models import NEXT_VERSION, Article, Status, TaggedArticle
+from articles.models import Article, Status, TaggedArticle
+from articles.sanitize import clean_tags
 from articles.serving.cache import invalidate_public_pages
+from articles.versions import NEXT_VERSION
 
 
 @dataclass
@@ -48,9 +50,10 @@ def set_status(queryset, status, *, user=None) -> Outcome:
 
 def add_tag(queryset, name, *, user=None):
     """Tag every article of `queryset` with `name` (an existing tag of that name, any case)."""
-    name = name.strip()
-    if not name:
+    names = clean_tags([name])  # the one rule for a tag's name; ValueError if over-long
+    if not names:
         raise ValueError("a tag needs a name")
+    name = names[0]
     with transaction.atomic():
         tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
         articles = list(

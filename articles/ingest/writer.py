@@ -27,7 +27,8 @@ from articles.ingest.runs import (
     UNCHANGED,
     UPDATED,
 )
-from articles.models import NEXT_VERSION, Article, Revision, Source, TaggedArticle
+from articles.models import Article, Revision, Source, TaggedArticle
+from articles.versions import NEXT_VERSION
 
 OVERWRITTEN = "forced over an editor's changes"
 PROVENANCE_FIELDS = ["origin", "content_hash", "import_fingerprint", "imported_at", "updated_at"]

@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from articles.editorial import presence
-from articles.models import Article, ArticleDraft, Revision, Status
+from articles.models import Article, Revision, Status
+from articles.versions import ArticleDraft
 from tests.conftest import require
 from tests.editorial.test_browser_polish import AXE, axe_violations
 from tests.factories import make_article, make_source

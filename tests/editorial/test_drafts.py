@@ -1,6 +1,6 @@
 import json
 
-from articles.models import ArticleDraft
+from articles.versions import ArticleDraft
 from tests.editorial.test_concurrency import TwoEditorsTestCase
 from tests.formpages import form_fields
 
