@@ -16,11 +16,10 @@ from articles.public.views import ArticleDetailView
 def previewed(form):
     """The form's article with the form's valid values; the database is left alone."""
     article = form.instance
-    image = article.image
     form.checks_version = False  # reading, not saving: no lock, no conflict
+    if "image" in form.fields:
+        form.fields["image"].disabled = True  # an upload is stored (or staged) only by a save
     form.is_valid()  # fills the instance with every valid field
-    if "image" in form.changed_data:
-        article.image = image  # an upload is stored only when saved
     names = form.cleaned_data.get("tags")
     if names is None:
         tags = list(article.tags.all())
@@ -38,7 +37,7 @@ def preview_view(request, article, model_admin):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form_class = model_admin.get_form(request, article, change=True)
-    form = form_class(request.POST, request.FILES, instance=article)
+    form = form_class(request.POST, instance=article)
     instance = previewed(form)
     view = ArticleDetailView()
     view.setup(request)

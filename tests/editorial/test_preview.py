@@ -1,5 +1,8 @@
 import json
+import os
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.test import override_settings
@@ -8,6 +11,13 @@ from articles.models import Article, Status
 from articles.serving.cache import GENERATION_KEY
 from tests.editorial.test_concurrency import TwoEditorsTestCase
 from tests.formpages import form_fields
+from tests.image_files import upload
+
+
+def stored_files():
+    return {
+        Path(folder, name) for folder, _, names in os.walk(settings.MEDIA_ROOT) for name in names
+    }
 
 
 class PreviewTests(TwoEditorsTestCase):
@@ -33,6 +43,13 @@ class PreviewTests(TwoEditorsTestCase):
         assert stored.title == "Battery storage approved"  # nothing was written
         assert sorted(stored.tags.names()) == ["energy"]
         assert stored.version == self.article.version
+
+    def test_a_chosen_image_is_neither_stored_nor_staged_by_a_preview(self):
+        before = stored_files()
+        response = self.preview(summary="With a new image.", image=upload())
+        self.assertContains(response, "With a new image.")
+        assert not self.stored().image
+        assert stored_files() == before
 
     def test_drafts_are_previewed_too_and_say_they_need_publishing(self):
         Article.objects.filter(pk=self.article.pk).update(status=Status.DRAFT)
