@@ -188,9 +188,7 @@ ARTICLES_PER_PAGE = 20
 
 # Uploaded media: served by the application from MEDIA_ROOT (a volume every app server shares)
 # unless SERVE_MEDIA is off because a web server or an object store serves MEDIA_URL.
-SERVE_MEDIA = env.bool(
-    "SERVE_MEDIA", default=not (MEDIA_STORAGE == "s3" and AWS_S3_CUSTOM_DOMAIN)
-)
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=not (MEDIA_STORAGE == "s3" and AWS_S3_CUSTOM_DOMAIN))
 
 # Transport security. Production defaults are the strict ones (`check --deploy` passes with no
 # warnings); each can be relaxed from the environment, e.g. for plain HTTP on a private network.

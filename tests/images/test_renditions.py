@@ -11,6 +11,7 @@ from articles.images import renditions
 from articles.models import Article
 from tests.factories import make_article
 from tests.image_files import halves, image_bytes, is_blue, reopen, shows_both_halves
+from tests.s3 import OnS3
 
 
 def with_image(article, data, name="header.png"):
@@ -282,3 +283,15 @@ class PreviewRenditionTests(TestCase):
             article = cropped(article, RIGHT_HALF)
         assert article.renditions is None
         assert not default_storage.exists(preview)
+
+
+class RenditionsOnS3Tests(OnS3, RenditionsTests):
+    """RenditionsTests, with media in a bucket on the S3 endpoint."""
+
+
+class CroppedRenditionsOnS3Tests(OnS3, CroppedRenditionsTests):
+    """CroppedRenditionsTests, with media in a bucket on the S3 endpoint."""
+
+
+class PreviewRenditionOnS3Tests(OnS3, PreviewRenditionTests):
+    """PreviewRenditionTests, with media in a bucket on the S3 endpoint."""

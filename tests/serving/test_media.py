@@ -1,5 +1,8 @@
 """The media view serves stored files through the storage API: local disk and S3 alike."""
 
+from pathlib import Path
+
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import TestCase
@@ -58,4 +61,8 @@ class MediaViewTests(TestCase):
 
 
 class MediaViewOnS3Tests(OnS3, MediaViewTests):
-    pass
+    def test_files_are_objects_in_the_bucket_not_on_local_disk(self):
+        name = default_storage.save("images/header.png", ContentFile(b"bytes"))
+        bucket = default_storage.bucket
+        assert bucket.Object(name).get()["Body"].read() == b"bytes"
+        assert not (Path(settings.MEDIA_ROOT) / name).exists()
