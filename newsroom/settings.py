@@ -102,6 +102,15 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # the page cache off. Browsers and proxies revalidate with the ETag after PUBLIC_PAGE_MAX_AGE.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
 PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=0)
+# An HTTP cache in front (see articles.serving.frontcache): "" (none), "varnish", or the dotted
+# path of a FrontCache subclass. Public pages tell shared caches to keep them this long; every
+# change purges them from FRONT_CACHE, each purge waiting FRONT_CACHE_TIMEOUT seconds at most.
+FRONT_CACHE = env.str("FRONT_CACHE", default="")
+FRONT_CACHE_ADDRESSES = env.list("FRONT_CACHE_ADDRESSES", default=[])
+FRONT_CACHE_TIMEOUT = env.float("FRONT_CACHE_TIMEOUT", default=2.0)
+PUBLIC_PAGE_SHARED_MAX_AGE = env.int(
+    "PUBLIC_PAGE_SHARED_MAX_AGE", default=PUBLIC_PAGE_CACHE_SECONDS if FRONT_CACHE else 0
+)
 
 # The admin lives at a path of the site's choosing, and its login is throttled: after
 # LOGIN_FAILURE_LIMIT failures for one username, or from one address, the login answers 429 for

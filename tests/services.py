@@ -73,7 +73,7 @@ class S3Endpoint:
         wait_for_port(self.port, self.process, 30, "moto_server")
 
     def settings(self, bucket):
-        """django-storages' settings for `bucket` on this endpoint, as MEDIA_STORAGE=s3 sets them."""
+        """django-storages' settings for `bucket` here, as MEDIA_STORAGE=s3 sets them."""
         return {
             "AWS_STORAGE_BUCKET_NAME": bucket,
             "AWS_S3_ENDPOINT_URL": self.url,
@@ -118,15 +118,16 @@ class Varnish:
     Its working folder is a temporary one (`-n`), so no system configuration is touched.
     """
 
-    def __init__(self, backends, *, purgers=("127.0.0.1",)):
+    def __init__(self, backends, *, host="127.0.0.1", purgers=("127.0.0.1",)):
         varnishd = shutil.which("varnishd") or shutil.which("varnishd", path="/usr/sbin")
         if varnishd is None:
             raise ServiceUnavailable("varnishd is not installed (apt-get install varnish)")
         self.folder = Path(tempfile.mkdtemp(prefix="newsroom-varnish-"))
+        self.folder.chmod(0o755)  # varnishd reads the VCL as its own unprivileged user
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         vcl = self.folder / "newsroom.vcl"
-        vcl.write_text(render_vcl(backends, purgers))
+        vcl.write_text(render_vcl(backends, host, purgers))
         self.process = subprocess.Popen(
             [
                 varnishd,
@@ -150,11 +151,13 @@ class Varnish:
             wait_for_port(self.port, self.process, 30, "varnishd")
         except ServiceUnavailable as exc:
             errors = self.process.stderr.read().decode(errors="replace")[-2000:]
+            self.process.stderr.close()
             shutil.rmtree(self.folder, ignore_errors=True)
             raise ServiceUnavailable(f"{exc}: {errors}") from None
 
     def stop(self):
         stop(self.process)
+        self.process.stderr.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def __enter__(self):
@@ -164,19 +167,21 @@ class Varnish:
         self.stop()
 
 
-def render_vcl(backends, purgers):
-    """The repository's VCL with these backends and purging addresses in place of its own."""
+def render_vcl(backends, host, purgers):
+    """The repository's VCL with these backends, site host and purgers in place of its own."""
     text = VCL.read_text()
     start, end = "# BEGIN BACKENDS", "# END BACKENDS"
     head, rest = text.split(start, 1)
     _, tail = rest.split(end, 1)
-    lines = [start]
-    for n, (host, port) in enumerate(backends):
-        lines.append(
-            f'backend app{n} {{ .host = "{host}"; .port = "{port}"; '
-            '.probe = { .url = "/healthz"; .interval = 1s; .timeout = 2s; .window = 3; '
-            ".threshold = 2; } }"
-        )
+    lines = [
+        start,
+        "probe site {",
+        f'    .request = "GET /robots.txt HTTP/1.1" "Host: {host}" "Connection: close";',
+        "    .interval = 1s; .timeout = 2s; .window = 3; .threshold = 2;",
+        "}",
+    ]
+    for n, (address, port) in enumerate(backends):
+        lines.append(f'backend app{n} {{ .host = "{address}"; .port = "{port}"; .probe = site; }}')
     lines.append("acl purgers {")
     lines += [f'    "{address}";' for address in purgers]
     lines.append("}")
