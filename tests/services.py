@@ -81,19 +81,22 @@ class S3Endpoint:
             **S3_CREDENTIALS,
         }
 
-    def new_bucket(self, prefix="newsroom"):
-        """Create an empty bucket of a fresh name and return the name."""
+    def client(self):
+        """A boto3 S3 client for this endpoint."""
         import boto3
 
-        name = f"{prefix}-{uuid.uuid4().hex[:12]}"
-        client = boto3.client(
+        return boto3.client(
             "s3",
             endpoint_url=self.url,
             region_name=S3_REGION,
             aws_access_key_id=S3_CREDENTIALS["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
         )
-        client.create_bucket(Bucket=name)
+
+    def new_bucket(self, prefix="newsroom"):
+        """Create an empty bucket of a fresh name and return the name."""
+        name = f"{prefix}-{uuid.uuid4().hex[:12]}"
+        self.client().create_bucket(Bucket=name)
         return name
 
     def stop(self):
@@ -118,13 +121,13 @@ class Varnish:
     Its working folder is a temporary one (`-n`), so no system configuration is touched.
     """
 
-    def __init__(self, backends, *, host="127.0.0.1", purgers=("127.0.0.1",)):
+    def __init__(self, backends, *, port=None, host="127.0.0.1", purgers=("127.0.0.1",)):
         varnishd = shutil.which("varnishd") or shutil.which("varnishd", path="/usr/sbin")
         if varnishd is None:
             raise ServiceUnavailable("varnishd is not installed (apt-get install varnish)")
         self.folder = Path(tempfile.mkdtemp(prefix="newsroom-varnish-"))
         self.folder.chmod(0o755)  # varnishd reads the VCL as its own unprivileged user
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         vcl = self.folder / "newsroom.vcl"
         vcl.write_text(render_vcl(backends, host, purgers))
