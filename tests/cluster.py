@@ -51,6 +51,7 @@ def production_env(*, database_url, cache_url, s3, bucket, site_url, static_root
         "FETCH_ALLOW_PRIVATE_HOSTS": "true",
         "LOG_LEVEL": "WARNING",
         "GUNICORN_MAX_REQUESTS": "0",
+        "GUNICORN_LOG_LEVEL": "warning",
     }
 
 
