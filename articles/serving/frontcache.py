@@ -70,12 +70,23 @@ class Varnish(FrontCache):
             raise OSError(f"{method} {path} failed: " + "; ".join(failed))
 
 
-def backend():
-    """The configured front cache, or None when there is none."""
+def backend_class():
+    """The FrontCache class FRONT_CACHE names, or None; `ImportError` if it names nothing."""
     name = settings.FRONT_CACHE
     if not name:
         return None
-    cls = Varnish if name == "varnish" else import_string(name)
+    return Varnish if name == "varnish" else import_string(name)
+
+
+def backend():
+    """The configured front cache, or None when there is none (or it cannot be loaded)."""
+    try:
+        cls = backend_class()
+    except ImportError:
+        logger.error("FRONT_CACHE %r cannot be imported: nothing is purged", settings.FRONT_CACHE)
+        return None
+    if cls is None:
+        return None
     return cls(addresses=settings.FRONT_CACHE_ADDRESSES, timeout=settings.FRONT_CACHE_TIMEOUT)
 
 
