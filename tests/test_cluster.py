@@ -47,6 +47,9 @@ def database_url():
 
 
 class ClusterTests(TransactionTestCase):
+    # Leave the database as the next serialized_rollback test expects it (tests/test_browser.py).
+    serialized_rollback = True
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

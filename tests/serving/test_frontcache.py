@@ -192,6 +192,9 @@ def wait_until(check, seconds=10):
 class VarnishTests(LiveServerTestCase):
     """Varnish with the repository's VCL in front of a live server; the app purges it."""
 
+    # Leave the database as the next serialized_rollback test expects it (tests/test_browser.py).
+    serialized_rollback = True
+
     def setUp(self):
         self.varnish = start_varnish(self.live_server_url)
         self.addCleanup(self.varnish.stop)
@@ -234,6 +237,8 @@ class VarnishTests(LiveServerTestCase):
 
 
 class VarnishAclTests(LiveServerTestCase):
+    serialized_rollback = True
+
     def test_purges_from_other_addresses_are_refused(self):
         varnish = start_varnish(self.live_server_url, purgers=("192.0.2.1",))
         self.addCleanup(varnish.stop)
