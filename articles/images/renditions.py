@@ -188,11 +188,15 @@ def resized(image, width):
 
 
 def delete(names, storage=default_storage):
-    """Remove the stored files `names`; missing ones are fine, failures are logged."""
+    """Remove the stored files `names`; missing ones are fine, failures are logged.
+
+    This runs after the change committed: a store that fails (S3's errors are botocore's own,
+    not OSError) must cost a stray file, never the editor's response.
+    """
     for name in names:
         try:
             storage.delete(name)
-        except OSError:
+        except Exception:
             logger.warning("could not delete %s", name, exc_info=True)
 
 

@@ -1,6 +1,7 @@
 from io import BytesIO
 from unittest import mock
 
+from botocore.exceptions import ClientError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import TestCase
@@ -92,6 +93,18 @@ class RenditionsTests(TestCase):
         with self.captureOnCommitCallbacks(execute=True):
             Article.objects.filter(pk=article.pk).delete()
         assert not any(default_storage.exists(name) for name in files)
+
+    def test_a_store_failing_to_delete_costs_a_stray_file_not_the_save(self):
+        article = with_image(make_article(), image_bytes("PNG", size=(600, 400)))
+        error = ClientError({"Error": {"Code": "AccessDenied"}}, "DeleteObject")
+        with (
+            mock.patch.object(type(default_storage._wrapped), "delete", side_effect=error),
+            self.assertLogs("articles.images.renditions", "WARNING") as logs,
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            with_image(article, image_bytes("PNG", size=(500, 400)), "new.png")
+        assert "could not delete" in logs.output[0]
+        assert article.renditions.source == article.image.name
 
     def test_saving_without_an_image_change_does_not_remake_them(self):
         article = with_image(make_article(), image_bytes("PNG", size=(300, 200)))
