@@ -61,6 +61,9 @@ class Renditions:
     jpeg: tuple[Rendition, ...]
     social: Rendition
     preview: Rendition | None = None  # uncropped; None in manifests made before it existed
+    # The whole image's (width, height): the crop editor need not read the original from a
+    # remote store to know it. None in manifests made before it was kept.
+    original: tuple[int, int] | None = None
 
     @property
     def srcset_webp(self):
@@ -95,6 +98,7 @@ class Renditions:
             jpeg=tuple(Rendition(**r) for r in manifest["jpeg"]),
             social=Rendition(**manifest["social"]),
             preview=Rendition(**manifest["preview"]) if manifest.get("preview") else None,
+            original=tuple(manifest["original"]) if manifest.get("original") else None,
         )
 
 
@@ -123,6 +127,7 @@ def generate(name, storage=default_storage, crop=None, preview=None):
     """
     with storage.open(name, "rb") as stored, Image.open(stored) as original:
         full = flatten(original)
+    size = full.size
     folder = posixpath.join("renditions", posixpath.splitext(name)[0])
     if preview is None:
         small = resized(full, min(PREVIEW_WIDTH, full.width))
@@ -149,6 +154,7 @@ def generate(name, storage=default_storage, crop=None, preview=None):
         jpeg=tuple(reversed(jpeg)),
         social=save(social, "social", "JPEG", JPEG_OPTIONS),
         preview=preview,
+        original=size,
     )
 
 

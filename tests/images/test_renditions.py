@@ -106,6 +106,22 @@ class RenditionsTests(TestCase):
         assert "could not delete" in logs.output[0]
         assert article.renditions.source == article.image.name
 
+    def test_the_whole_image_s_size_is_kept_so_the_file_is_not_read_for_it(self):
+        article = with_image(make_article(), image_bytes("PNG", size=(1000, 700)))
+        assert article.renditions.original == (1000, 700)
+        fresh = Article.objects.get(pk=article.pk)
+        unread = AssertionError("the original was read")
+        with mock.patch.object(type(default_storage._wrapped), "open", side_effect=unread):
+            assert fresh.image_size() == (1000, 700)
+
+    def test_a_manifest_without_the_size_reads_it_from_the_file(self):
+        article = with_image(make_article(), image_bytes("PNG", size=(900, 600)))
+        manifest = {k: v for k, v in article.image_renditions.items() if k != "original"}
+        Article.objects.filter(pk=article.pk).update(image_renditions=manifest)
+        fresh = Article.objects.get(pk=article.pk)
+        assert fresh.renditions.original is None
+        assert fresh.image_size() == (900, 600)
+
     def test_saving_without_an_image_change_does_not_remake_them(self):
         article = with_image(make_article(), image_bytes("PNG", size=(300, 200)))
         manifest = article.image_renditions
