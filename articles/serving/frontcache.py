@@ -98,8 +98,9 @@ def purge(urls):
 
 
 def purge_all():
-    """Purge every public page from the front cache once the transaction commits (once per
-    transaction, however often it is asked)."""
+    """Purge every public page from the front cache once the transaction commits, once per
+    transaction however often asked.
+    """
     if backend() is None:
         return
     pending = connection.run_on_commit if connection.in_atomic_block else []
