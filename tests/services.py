@@ -179,7 +179,7 @@ def render_vcl(backends, host, purgers):
     lines = [
         start,
         "probe site {",
-        f'    .request = "GET /robots.txt HTTP/1.1" "Host: {host}" "Connection: close";',
+        f'    .request = "GET /healthz HTTP/1.1" "Host: {host}" "Connection: close";',
         "    .interval = 1s; .timeout = 2s; .window = 3; .threshold = 2;",
         "}",
     ]

@@ -10,12 +10,11 @@ vcl 4.1;
 import directors;
 
 # BEGIN BACKENDS
-# The probe asks as a reader would (the site's host, HTTPS as the TLS proxy says), so that
-# ALLOWED_HOSTS and the HTTPS redirect answer 200, not 400 or 301.
+# The probe asks /healthz (503 when the server's database does not answer) with the site's
+# host, so that ALLOWED_HOSTS lets it through.
 probe site {
-    .request = "GET /robots.txt HTTP/1.1"
+    .request = "GET /healthz HTTP/1.1"
         "Host: www.example.com"
-        "X-Forwarded-Proto: https"
         "Connection: close";
     .interval = 2s;
     .timeout = 2s;
