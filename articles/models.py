@@ -316,6 +316,9 @@ class Article(Versioned):
 
     def image_size(self):
         """The uploaded image's `(width, height)`, or None when its file cannot be read."""
+        made = self.renditions
+        if made and made.original:  # known without reading the file, maybe from a remote store
+            return made.original
         try:
             width, height = self.image.width, self.image.height
         except (OSError, ValueError):
