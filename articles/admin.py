@@ -69,7 +69,7 @@ class SourceAdmin(NewsroomAdmin):
 class ArticleAdmin(NewsroomAdmin):
     form = ArticleAdminForm
     action_form = ArticleActionForm
-    actions = ["publish", "unpublish", "add_tag"]
+    actions = ["publish", "unpublish", "feature", "unfeature", "add_tag"]
     list_display = [
         "thumbnail",
         "title",
@@ -120,7 +120,7 @@ class ArticleAdmin(NewsroomAdmin):
                 ]
             },
         ),
-        ("Publishing", {"fields": ["status", "date", "tags"]}),
+        ("Publishing", {"fields": ["status", "date", "featured", "tags"]}),
         (
             "Source and provenance",
             {
@@ -271,6 +271,16 @@ class ArticleAdmin(NewsroomAdmin):
         self.message_user(
             request, f"{len(outcome.changed)} article(s) back to draft.", messages.SUCCESS
         )
+
+    @admin.action(description="Feature selected articles on the home page", permissions=["change"])
+    def feature(self, request, queryset):
+        changed = workflow.set_featured(queryset, True, user=request.user)
+        self.message_user(request, f"Featured {len(changed)} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Unfeature selected articles", permissions=["change"])
+    def unfeature(self, request, queryset):
+        changed = workflow.set_featured(queryset, False, user=request.user)
+        self.message_user(request, f"Unfeatured {len(changed)} article(s).", messages.SUCCESS)
 
     @admin.action(description="Add tag to selected articles", permissions=["change"])
     def add_tag(self, request, queryset):

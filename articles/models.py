@@ -107,6 +107,10 @@ class ArticleQuerySet(models.QuerySet):
         """What cards and lists show (no bodies, no tags), in one query."""
         return self.select_related("source").defer("body")
 
+    def featured(self):
+        """Articles editors put on top of the home page, newest first."""
+        return self.filter(featured=True).order_by("-date", "-article_id")
+
     def scheduled(self):
         """Articles published for a time that has not come yet: the site shows them then."""
         return self.filter(status=Status.PUBLISHED, date__gt=timezone.now())
@@ -167,6 +171,10 @@ class Article(models.Model):
     )
     date = models.DateTimeField(help_text="Publication time; a future time schedules it.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    featured = models.BooleanField(
+        default=False,
+        help_text="On top of the home page: the newest featured article leads, a few more follow.",
+    )
     summary = models.TextField(blank=True, help_text="The lede on cards and lists.")
     description = models.TextField(
         "meta description", blank=True, help_text="For search engines and social cards."
@@ -234,6 +242,12 @@ class Article(models.Model):
             models.Index(fields=["source", "status", "-date"], name="article_source_idx"),
             # The admin's list: newest first over the whole archive, whatever the status.
             models.Index(fields=["-date", "-article_id"], name="article_date_idx"),
+            # The home page's lead: a handful of rows, so imports hardly ever write to it.
+            models.Index(
+                fields=["-date", "-article_id"],
+                condition=Q(featured=True),
+                name="article_featured_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

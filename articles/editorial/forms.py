@@ -178,6 +178,7 @@ class ArticleAdminForm(forms.ModelForm):
             "image_caption",
             "status",
             "date",
+            "featured",
             "tags",
             "source",
             "source_link",

@@ -1,0 +1,20 @@
+"""Counting a public page's own queries, as a page rendered afresh in a warm generation costs.
+
+Public pages share fragments computed once per page-cache generation (the home page's lead and
+every page's navigation, see articles.serving.fragments). The first page rendered after a change
+computes them; every other page rendered until the next change finds them in the cache. Tests that
+count a page's queries therefore turn the page cache on, start a generation with its fragments,
+and then request each page once (a second request would be served from the cache).
+"""
+
+from django.test import override_settings
+
+from articles.serving.cache import invalidate_public_pages
+
+page_cache_on = override_settings(PUBLIC_PAGE_CACHE_SECONDS=600)
+
+
+def warm_generation(client):
+    """Drop the cached pages, then render one page: a new generation and its fragments."""
+    invalidate_public_pages()
+    assert client.get("/", {"warm": "1"}).status_code == 200
