@@ -123,9 +123,8 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def serve(env):
-    """Start runserver on a free port of 127.0.0.1 with `env`; return (process, base URL)."""
-    port = free_port()
+def serve(env, port):
+    """Start runserver on `port` of 127.0.0.1 with `env`; return (process, base URL)."""
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
         cwd=ROOT,
@@ -138,7 +137,8 @@ def serve(env):
     return server, base
 
 
-def site_env(folder):
+def site_env(folder, site_url="https://newsroom.example"):
+    """The demo site's settings; SITE_URL is what canonical links and the QR code show."""
     return {
         "DJANGO_SETTINGS_MODULE": "newsroom.settings",
         "DEBUG": "true",
@@ -146,7 +146,7 @@ def site_env(folder):
         "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
         "MEDIA_ROOT": str(folder / "media"),
         "CACHE_URL": "dummycache://",
-        "SITE_URL": "https://newsroom.example",  # what canonical links and the QR code show
+        "SITE_URL": site_url,
     }
 
 
@@ -159,7 +159,7 @@ def main():
     folder = Path(tempfile.mkdtemp(prefix="newsroom-screenshots-"))
     env = site_env(folder)
     article_path = build_site(env)
-    server, base = serve(env)
+    server, base = serve(env, free_port())
     try:
         OUT.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as playwright:
