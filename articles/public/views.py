@@ -140,12 +140,14 @@ class ArticleDetailView(DetailView):
 def robots_txt(request):
     """Crawlers may read everything public except search results; the sitemaps are named.
 
+    The search page itself (no query) is a page like the others; its results are not.
+
     The admin is not named: its address may be kept private (ADMIN_URL), and it needs a login.
     """
     sitemaps = [reverse("articles:sitemap"), reverse("articles:news-sitemap")]
     lines = [
         "User-agent: *",
-        f"Disallow: {reverse('articles:search')}",
+        f"Disallow: {reverse('articles:search')}?",
         "",
         *(f"Sitemap: {seo.absolute_url(path)}" for path in sitemaps),
     ]

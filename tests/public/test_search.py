@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
@@ -152,6 +153,12 @@ class SearchTests(TestCase):
         self.assertContains(response, "2 articles found")
         self.assertContains(response, "<mark>battery</mark> storage")
         self.assertContains(response, '<meta name="robots" content="noindex, follow">')
+
+    def test_the_search_page_without_a_query_may_be_indexed(self):
+        response = self.client.get("/search/")
+        self.assertNotContains(response, "noindex")
+        self.assertContains(response, '<meta name="description"')
+        self.assertContains(response, f'<link rel="canonical" href="{settings.SITE_URL}/search/">')
 
     def test_query_is_escaped_on_the_page(self):
         response = self.client.get("/search/", {"q": "<script>alert(1)</script>"})
