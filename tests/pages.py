@@ -18,3 +18,13 @@ def warm_generation(client):
     """Drop the cached pages, then render one page: a new generation and its fragments."""
     invalidate_public_pages()
     assert client.get("/", {"warm": "1"}).status_code == 200
+
+
+def release(response):
+    """Read a streamed response to its end, which closes its file, and return what it held.
+
+    The test client closes a response it has read with `close_old_connections` held off;
+    calling `response.close()` from a test fires `request_finished` with it on, which closes the
+    database connection inside the test's transaction (on PostgreSQL, for real).
+    """
+    return b"".join(response.streaming_content) if response.streaming else response.content

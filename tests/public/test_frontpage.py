@@ -16,7 +16,7 @@ from articles.public import frontpage
 from articles.serving.cache import invalidate_public_pages
 from tests.factories import make_article, make_source
 from tests.image_files import image_bytes
-from tests.pages import page_cache_on, warm_generation
+from tests.pages import page_cache_on, release, warm_generation
 from tests.public.test_views import add_articles
 
 NOW = timezone.now()
@@ -288,8 +288,7 @@ class SiteIconTests(TestCase):
         for icon in manifest["icons"]:
             with self.subTest(icon=icon["src"]):
                 served = self.client.get(icon["src"])
-                body = b"".join(served.streaming_content)
-                served.close()
+                body = release(served)
                 assert served.status_code == 200
                 if icon["type"] == "image/png":
                     size = tuple(int(n) for n in icon["sizes"].split("x"))
