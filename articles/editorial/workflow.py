@@ -41,15 +41,18 @@ def set_featured(queryset, featured, *, user=None):
         changed = list(
             selected(queryset).exclude(featured=featured).only("pk", "title", "featured")
         )
-        write(changed, "featured", featured, user=user)
+        # Where an article stands on the home page is no change to the article: no "Updated".
+        write(changed, "featured", featured, user=user, touch=False)
     return changed
 
 
-def write(articles, name, value, *, user=None):
-    """Set the field `name` to `value` on `articles` in one UPDATE, each kept as a revision."""
-    Article.objects.filter(pk__in=[a.pk for a in articles]).update(
-        **{name: value, "updated_at": timezone.now()}
-    )
+def write(articles, name, value, *, user=None, touch=True):
+    """Set the field `name` to `value` on `articles` in one UPDATE, each kept as a revision.
+
+    `touch` also moves their `updated_at` (what feeds, sitemaps and "Updated" lines read).
+    """
+    values = {name: value, "updated_at": timezone.now()} if touch else {name: value}
+    Article.objects.filter(pk__in=[a.pk for a in articles]).update(**values)
     revisions.record_many(
         ((a, {name: [getattr(a, name), value]}) for a in articles),
         user=user,

@@ -38,6 +38,13 @@ class FeatureTests(TestCase):
         assert not Article.objects.filter(featured=True).exists()
         assert Revision.objects.filter(article=plain).first().changes == {"featured": [True, False]}
 
+    def test_featuring_is_no_update_of_the_article(self):
+        article = make_article()
+        before = article.updated_at
+        workflow.set_featured(Article.objects.filter(pk=article.pk), True)
+        article.refresh_from_db()
+        assert article.featured and article.updated_at == before
+
     def test_featuring_a_draft_leaves_it_a_draft(self):
         draft = make_article(status=Status.DRAFT)
         changed = workflow.set_featured(Article.objects.filter(pk=draft.pk), True)
