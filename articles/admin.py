@@ -83,6 +83,7 @@ class ArticleAdmin(NewsroomAdmin):
     list_filter = [
         PublicationFilter,
         AttentionFilter,
+        "featured",
         "source",
         MonthFilter,
         ("date", admin.DateFieldListFilter),

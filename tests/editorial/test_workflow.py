@@ -38,6 +38,11 @@ class FeatureTests(TestCase):
         assert not Article.objects.filter(featured=True).exists()
         assert Revision.objects.filter(article=plain).first().changes == {"featured": [True, False]}
 
+    def test_the_list_filters_the_featured_articles(self):
+        featured, _ = make_article(featured=True), make_article()
+        changelist = self.client.get(CHANGELIST, {"featured__exact": "1"}).context["cl"]
+        assert list(changelist.result_list) == [featured]
+
     def test_featuring_is_no_update_of_the_article(self):
         article = make_article()
         before = article.updated_at
