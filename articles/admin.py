@@ -6,11 +6,12 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from articles import revisions
-from articles.editorial import workflow
+from articles.editorial import errors, history, workflow
 from articles.editorial.changelist import (
     ArticleChangeList,
     AttentionFilter,
@@ -18,11 +19,18 @@ from articles.editorial.changelist import (
     MonthFilter,
     PublicationFilter,
 )
-from articles.editorial.forms import ArticleActionForm, ArticleAdminForm
+from articles.editorial.forms import (
+    RENDITIONS_FAILED_WARNING,
+    ArticleActionForm,
+    ArticleAdminForm,
+    CleanTextForm,
+)
+from articles.images.renditions import failed as renditions_failed
 from articles.models import Article, ImportRun, Revision, Source, Status
 
 
 class NewsroomAdmin(admin.ModelAdmin):
+    form = CleanTextForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
@@ -70,14 +78,15 @@ class ArticleAdmin(NewsroomAdmin):
     form = ArticleAdminForm
     action_form = ArticleActionForm
     actions = ["publish", "unpublish", "feature", "unfeature", "add_tag"]
+    # What an editor scans for first comes first; on a narrow screen the rest folds away.
     list_display = [
-        "thumbnail",
         "title",
-        "article_id",
-        "source",
-        "published_on",
         "publication",
+        "published_on",
         "tag_list",
+        "source",
+        "article_id",
+        "thumbnail",
     ]
     list_display_links = ["title"]
     list_filter = [
@@ -148,6 +157,11 @@ class ArticleAdmin(NewsroomAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
 
+    def get_readonly_fields(self, request, obj=None):
+        # The article ID is the key for ever: shown on the change form, never editable there.
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, "article_id"] if obj is not None else readonly
+
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
 
@@ -159,7 +173,7 @@ class ArticleAdmin(NewsroomAdmin):
         )
         return [restore, *super().get_urls()]
 
-    @admin.display(description="")
+    @admin.display(description="image")
     def thumbnail(self, article):
         renditions = article.renditions
         if not renditions:
@@ -174,7 +188,7 @@ class ArticleAdmin(NewsroomAdmin):
 
     @admin.display(description="date", ordering="date")
     def published_on(self, article):
-        return date_format(article.date, "Y-m-d H:i")
+        return date_format(timezone.localtime(article.date), "Y-m-d H:i")
 
     @admin.display(description="status", ordering="status")
     def publication(self, article):
@@ -205,6 +219,8 @@ class ArticleAdmin(NewsroomAdmin):
         super().save_model(request, obj, form, change)
         for warning in form.length_warnings():
             messages.warning(request, warning)
+        if obj.image and renditions_failed(obj.image_renditions):
+            messages.warning(request, RENDITIONS_FAILED_WARNING)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -214,9 +230,15 @@ class ArticleAdmin(NewsroomAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            context["revisions"] = revisions.history(obj)
+            context["revisions"] = history.entries(revisions.history(obj))
             context["restorable"] = revisions.RESTORABLE_FIELDS
+        context["error_summary"] = errors.summary(context["adminform"].form)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        page = history.page(article, request.GET.get("revisions")) if article else None
+        return super().history_view(request, object_id, {"history": page, **(extra_context or {})})
 
     def restore_view(self, request, object_id):
         article = self.get_object(request, unquote(object_id))

@@ -107,10 +107,6 @@ class ArticleQuerySet(models.QuerySet):
         """What cards and lists show (no bodies, no tags), in one query."""
         return self.select_related("source").defer("body")
 
-    def featured(self):
-        """Articles editors put on top of the home page, newest first."""
-        return self.filter(featured=True).order_by("-date", "-article_id")
-
     def scheduled(self):
         """Articles published for a time that has not come yet: the site shows them then."""
         return self.filter(status=Status.PUBLISHED, date__gt=timezone.now())
@@ -122,7 +118,10 @@ class ArticleQuerySet(models.QuerySet):
     def in_month(self, month):
         """Articles dated in the UTC month starting on the date `month`."""
         start = dt.datetime(month.year, month.month, 1, tzinfo=dt.UTC)
-        end = (start + dt.timedelta(days=32)).replace(day=1)
+        try:
+            end = (start + dt.timedelta(days=32)).replace(day=1)
+        except OverflowError:  # December 9999, the last month a date can name
+            return self.filter(date__gte=start)
         return self.filter(date__gte=start, date__lt=end)
 
     def related_to(self, article, tag_ids, *, window=RELATED_WINDOW):
@@ -171,10 +170,7 @@ class Article(models.Model):
     )
     date = models.DateTimeField(help_text="Publication time; a future time schedules it.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
-    featured = models.BooleanField(
-        default=False,
-        help_text="On top of the home page: the newest featured article leads, a few more follow.",
-    )
+    featured = models.BooleanField(default=False, help_text="Put on top of the home page.")
     summary = models.TextField(blank=True, help_text="The lede on cards and lists.")
     description = models.TextField(
         "meta description", blank=True, help_text="For search engines and social cards."
@@ -242,12 +238,8 @@ class Article(models.Model):
             models.Index(fields=["source", "status", "-date"], name="article_source_idx"),
             # The admin's list: newest first over the whole archive, whatever the status.
             models.Index(fields=["-date", "-article_id"], name="article_date_idx"),
-            # The home page's lead: a handful of rows, so imports hardly ever write to it. It
-            # starts like article_public_idx, so the planner sees it serves published() as well.
             models.Index(
-                fields=["status", "-date", "-article_id"],
-                condition=Q(featured=True),
-                name="article_featured_idx",
+                fields=["status", "-date"], condition=Q(featured=True), name="article_featured_idx"
             ),
         ]
         constraints = [
@@ -261,11 +253,29 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if self.article_id_changed() and "article_id" in (
+            kwargs.get("update_fields") or ["article_id"]
+        ):
+            raise ValidationError({"article_id": "The article ID is the article's key for ever."})
+        super().save(*args, **kwargs)
+        self._stored_article_id = self.article_id
+
     def get_absolute_url(self):
         return reverse(
             "articles:detail",
             kwargs={"month": self.date, "article_id": self.article_id, "slug": self.slug},
         )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._stored_article_id = article.__dict__.get("article_id")  # None if deferred
+        return article
+
+    def article_id_changed(self):
+        """Whether `article_id` differs from the stored row's: it is the key for ever."""
+        return getattr(self, "_stored_article_id", None) not in (None, self.article_id)
 
     @property
     def is_public(self):
@@ -282,6 +292,8 @@ class Article(models.Model):
 
     def clean(self):
         errors = {}
+        if self.article_id_changed():
+            errors["article_id"] = f"The article ID is the key for ever: {self._stored_article_id}."
         if self.status == Status.PUBLISHED and self.lacks_alt_text:
             errors["image_alt"] = (
                 "Describe the header image before publishing: alt text is required."

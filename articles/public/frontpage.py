@@ -41,8 +41,9 @@ def lead_stories():
 
 def featured_now():
     """Up to 1 + FEATURED_BELOW_LEAD featured public articles, newest first: one query."""
-    featured = Article.objects.published().featured().for_listing()
-    return list(featured[: 1 + FEATURED_BELOW_LEAD])
+    featured = Article.objects.published().filter(featured=True).for_listing()
+    # article_featured_idx holds the featured rows only, led by status so published() uses it.
+    return list(featured.order_by("-date", "-article_id")[: 1 + FEATURED_BELOW_LEAD])
 
 
 def navigation():

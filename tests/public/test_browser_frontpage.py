@@ -1,22 +1,19 @@
 """The reader's site in a real browser: axe-core finds nothing on any page type, light or dark.
 
-axe-core is the npm package pinned in bench/lighthouse/package-lock.json (`npm ci` there), read
-from its folder and evaluated in the page through Playwright (the strict CSP forbids injecting
-it as a script, and rightly so). Runs where Chromium is installed, like tests/test_browser.py.
+axe-core and its injection are the editors' room tests' (tests/editorial/test_browser_polish.py;
+`.ci/run` installs it into build/axe). Runs where Chromium is installed, like tests/test_browser.py.
 """
-
-from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
 
 from articles.models import Article
 from tests.conftest import require
+from tests.editorial.test_browser_polish import AXE, axe_violations
 from tests.factories import make_article, make_source
 from tests.image_files import image_bytes
 from tests.test_browser import ARTIFACTS, browser, watch_csp  # noqa: F401 (the fixture)
 
-AXE = Path(__file__).resolve().parents[2] / "bench/lighthouse/node_modules/axe-core/axe.min.js"
 BODY = """<p>The port's new microgrid keeps cranes running through outages.</p>
 <h2>What changes</h2>
 <blockquote><p>It paid for itself in two winters.</p></blockquote>
@@ -43,15 +40,9 @@ def front_page_site():
     return Article.objects.get(title="Harbour microgrid story number 1")
 
 
-def axe_violations(page):
-    page.evaluate(AXE.read_text())
-    found = page.evaluate("async () => (await axe.run(document)).violations")
-    return [(v["id"], [n["target"] for n in v["nodes"]]) for v in found]
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_axe_finds_nothing_on_any_page_type_light_or_dark(browser, live_server):  # noqa: F811
-    require(AXE.exists(), "axe-core is not installed (cd bench/lighthouse && npm ci)")
+    require(AXE.exists(), "axe-core is not installed (npm install --prefix build/axe axe-core)")
     article = front_page_site()
     pages = {
         "home": "/",

@@ -254,7 +254,7 @@ class FragmentCostTests(TestCase):
         self.assert_costs()
 
     def test_the_home_page_with_a_lead_costs_its_one_query_in_a_warm_generation(self):
-        warm_generation(self.client)
+        warm_generation()
         with self.assertNumQueries(1):
             tree = home(self.client)
         assert titles(tree, FEATURED) == ["Solar report 7"]

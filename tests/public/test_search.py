@@ -185,7 +185,7 @@ class SearchTests(TestCase):
     def test_costs_a_fixed_number_of_queries(self):
         for i in range(15):
             make_article(title=f"Solar {i}", source=make_source(f"Wire {i}"), tags=[f"t{i}"])
-        warm_generation(self.client)
+        warm_generation()
         # count, page (results show no tags)
         with self.assertNumQueries(2):
             self.client.get("/search/", {"q": "solar"})

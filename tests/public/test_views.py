@@ -142,7 +142,7 @@ class ListPagesTests(TestCase):
     def test_home_costs_a_fixed_number_of_queries(self):
         for i in range(10):
             make_article(source=make_source(f"Wire {i}"), tags=[f"tag{i}", "shared"])
-        warm_generation(self.client)  # the lead and navigation, once per generation
+        warm_generation()  # the lead and navigation, once per generation
         with self.assertNumQueries(1):  # the page, one row more, sources joined; no count
             self.client.get("/")
 
@@ -225,7 +225,7 @@ class QueryCountTests(TestCase):
     def assert_query_counts(self):
         article = Article.objects.get(article_id=7_000_000)
         named = {"article": article.get_absolute_url(), "month": f"/{article.date:%Y%m}/"}
-        warm_generation(self.client)
+        warm_generation()
         for page, expected in self.PAGES.items():
             url = named.get(page, page)
             with self.subTest(url=url), self.assertNumQueries(expected):
