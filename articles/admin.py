@@ -77,7 +77,7 @@ class SourceAdmin(NewsroomAdmin):
 class ArticleAdmin(NewsroomAdmin):
     form = ArticleAdminForm
     action_form = ArticleActionForm
-    actions = ["publish", "unpublish", "add_tag"]
+    actions = ["publish", "unpublish", "feature", "unfeature", "add_tag"]
     # What an editor scans for first comes first; on a narrow screen the rest folds away.
     list_display = [
         "title",
@@ -92,6 +92,7 @@ class ArticleAdmin(NewsroomAdmin):
     list_filter = [
         PublicationFilter,
         AttentionFilter,
+        "featured",
         "source",
         MonthFilter,
         ("date", admin.DateFieldListFilter),
@@ -129,7 +130,7 @@ class ArticleAdmin(NewsroomAdmin):
                 ]
             },
         ),
-        ("Publishing", {"fields": ["status", "date", "tags"]}),
+        ("Publishing", {"fields": ["status", "date", "featured", "tags"]}),
         (
             "Source and provenance",
             {
@@ -302,6 +303,16 @@ class ArticleAdmin(NewsroomAdmin):
         self.message_user(
             request, f"{len(outcome.changed)} article(s) back to draft.", messages.SUCCESS
         )
+
+    @admin.action(description="Feature selected articles on the home page", permissions=["change"])
+    def feature(self, request, queryset):
+        changed = workflow.set_featured(queryset, True, user=request.user)
+        self.message_user(request, f"Featured {len(changed)} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Unfeature selected articles", permissions=["change"])
+    def unfeature(self, request, queryset):
+        changed = workflow.set_featured(queryset, False, user=request.user)
+        self.message_user(request, f"Unfeatured {len(changed)} article(s).", messages.SUCCESS)
 
     @admin.action(description="Add tag to selected articles", permissions=["change"])
     def add_tag(self, request, queryset):

@@ -22,6 +22,12 @@ SECRET_KEY = (
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env.str("SITE_NAME", default="Newsroom")
+# The "about" line in the public site's footer.
+SITE_ABOUT = env.str(
+    "SITE_ABOUT",
+    default="Press releases from our partner wires, republished and edited by our newsroom. "
+    "Each article links to its original release.",
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
