@@ -1,12 +1,16 @@
 """The public page cache: whole responses for anonymous readers, dropped when the content changes.
 
 Every cached page is stamped with the current *generation*, a random token kept in the cache,
-and is served only while that token is current (one round trip fetches both). Anything that
-changes what a public page may show (an article, tag or source saved or deleted, an import, any
-write through the admin) calls `invalidate_public_pages()`, which drops the token: the next
-request starts a new generation and every page is rendered afresh, on every app server sharing
-the cache. A generation also ends by itself when the next scheduled article is due, so that it
-appears on time without anyone saving.
+and with its group's token (see articles.serving.page_groups), and is served only while both are
+current (one round trip fetches the two and the page). A saved article drops the tokens of the
+groups it shows in (`invalidate_page_groups()`): its page, its lists, feeds and sitemaps, while
+other articles' pages stay cached; an article page is also rendered again once it is
+`PUBLIC_RELATED_REFRESH_SECONDS` old, so its related articles follow the archive. Anything else
+that changes what a public page may show (a tag or source saved or deleted, a bulk write, an
+admin write that recorded no change) calls `invalidate_public_pages()`, which drops the
+generation: every page is rendered afresh, on every app server sharing the cache. A generation
+also ends by itself when the next scheduled article is due, so that it appears on time without
+anyone saving.
 
 While one process renders a changed page anew, the others serve its previous version rather
 than pile up rendering it too (a sitemap takes seconds, and crawlers come in numbers).
@@ -15,6 +19,7 @@ The cache is a speed-up, never a dependency: when it is down, pages are served u
 warning is logged.
 """
 
+import contextvars
 import hashlib
 import logging
 import time
@@ -30,6 +35,7 @@ from django.utils import timezone
 from django.utils.cache import cc_delim_re, patch_cache_control, set_response_etag
 
 from articles.models import Article
+from articles.serving.page_groups import EVERYTHING, group_of, is_article_group
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +44,8 @@ GENERATION_KEY = "public-pages:generation"
 RENDER_LOCK_SECONDS = 30
 WARNING_INTERVAL = 60
 _last_warning = 0.0
+# Set while the middleware handles a write: whether it dropped any pages.
+_invalidated = contextvars.ContextVar("public_pages_invalidated", default=None)
 
 
 def warn_cache_down(exc):
@@ -55,8 +63,37 @@ def invalidate_public_pages():
     Bulk writes (bulk_create, bulk_update, QuerySet.update) send no signals: their callers call
     this. The second drop, after commit, covers a reader who rendered the old rows meanwhile.
     """
+    _note_invalidation()
     _drop_generation()
     transaction.on_commit(_drop_generation)
+
+
+def invalidate_page_groups(groups):
+    """Drop the cached pages of `groups` (see page_groups), now and when the transaction commits."""
+    if EVERYTHING in groups:
+        invalidate_public_pages()
+        return
+    _note_invalidation()
+    keys = [group_key(group) for group in groups]
+
+    def drop():
+        try:
+            cache.delete_many(keys)
+        except Exception as exc:
+            warn_cache_down(exc)
+
+    drop()
+    transaction.on_commit(drop)
+
+
+def group_key(group):
+    return f"public-pages:group:{group}"
+
+
+def _note_invalidation():
+    noted = _invalidated.get()
+    if noted is not None:
+        noted.append(True)
 
 
 def _drop_generation():
@@ -70,6 +107,12 @@ def start_generation():
     """Start a new generation (unless another process just did) and return its token."""
     cache.add(GENERATION_KEY, uuid.uuid4().hex, generation_timeout())
     return cache.get(GENERATION_KEY)
+
+
+def start_group(key):
+    """Give the group under `key` a token (unless another process just did) and return it."""
+    cache.add(key, uuid.uuid4().hex, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return cache.get(key)
 
 
 def generation_timeout():
@@ -136,15 +179,23 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         if not is_cacheable_request(request):
-            response = self.get_response(request)
-            if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
-                # Admin actions may write with QuerySet.update(), which sends no signal.
+            noted = []
+            token = _invalidated.set(noted)
+            try:
+                response = self.get_response(request)
+            finally:
+                _invalidated.reset(token)
+            writes = request.method not in ("GET", "HEAD", "OPTIONS")
+            if writes and response.status_code < 400 and not noted:
+                # Admin actions may write with QuerySet.update(), which sends no signal: a
+                # write that dropped no pages itself drops them all.
                 invalidate_public_pages()
             return response
 
         key = page_key(request)
-        generation, page = lookup(key)
-        if page is not None and page[0] == generation:
+        group = group_of(request.path_info)
+        generation, page = lookup(key, group)
+        if page is not None and page[0] == generation and is_fresh(page, group):
             return thaw(page[1])
         if page is None or generation is None:
             return self.render(request, key, generation)
@@ -163,21 +214,40 @@ class PublicPageCacheMiddleware:
             if generation is not None:
                 try:
                     cache.set(
-                        key, (generation, freeze(response)), settings.PUBLIC_PAGE_CACHE_SECONDS
+                        key,
+                        (generation, freeze(response), clock()),
+                        settings.PUBLIC_PAGE_CACHE_SECONDS,
                     )
                 except Exception as exc:
                     warn_cache_down(exc)
         return response
 
 
-def lookup(key):
-    """The current generation and the page under `key`, in one round trip to the cache."""
+def lookup(key, group):
+    """The current stamp (generation and `group`'s token) and the page under `key`.
+
+    One round trip to the cache, unless the generation or the group must start anew.
+    """
     try:
-        found = cache.get_many([GENERATION_KEY, key])
-        return found.get(GENERATION_KEY) or start_generation(), found.get(key)
+        gkey = group_key(group)
+        found = cache.get_many([GENERATION_KEY, gkey, key])
+        generation = found.get(GENERATION_KEY) or start_generation()
+        return (generation, found.get(gkey) or start_group(gkey)), found.get(key)
     except Exception as exc:
         warn_cache_down(exc)
         return None, None
+
+
+def clock():
+    return time.time()
+
+
+def is_fresh(page, group):
+    """Whether a current `page` of `group` may be served: article pages only for a while."""
+    # Its related articles are chosen among the newest: newer ones appear within that bound.
+    if not is_article_group(group):
+        return True
+    return clock() - page[2] < settings.PUBLIC_RELATED_REFRESH_SECONDS
 
 
 @contextmanager
