@@ -24,6 +24,7 @@ import hashlib
 import logging
 import time
 import uuid
+from collections import Counter
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -44,6 +45,9 @@ GENERATION_KEY = "public-pages:generation"
 RENDER_LOCK_SECONDS = 30
 WARNING_INTERVAL = 60
 _last_warning = 0.0
+# What this process answered cacheable requests with: "hit", "stale" (the previous version of
+# a page being rendered elsewhere) or "render"; bench/newsroom_day.py reads it.
+outcomes = Counter()
 # Set while the middleware handles a write: whether it dropped any pages.
 _invalidated = contextvars.ContextVar("public_pages_invalidated", default=None)
 
@@ -196,15 +200,20 @@ class PublicPageCacheMiddleware:
         group = group_of(request.path_info)
         generation, page = lookup(key, group)
         if page is not None and page[0] == generation and is_fresh(page, group):
+            outcomes["hit"] += 1
             return thaw(page[1])
         if page is None or generation is None:
             return self.render(request, key, generation)
         # The page changed: one process renders it anew while the others keep serving the
         # previous version for that long (a sitemap takes seconds; crawlers come in numbers).
         with exclusive(f"render:{key}", RENDER_LOCK_SECONDS) as won:
-            return self.render(request, key, generation) if won else thaw(page[1])
+            if won:
+                return self.render(request, key, generation)
+            outcomes["stale"] += 1
+            return thaw(page[1])
 
     def render(self, request, key, generation):
+        outcomes["render"] += 1
         response = self.get_response(request)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
