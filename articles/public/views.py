@@ -11,6 +11,7 @@ from taggit.models import Tag
 from articles.models import Article, Source
 from articles.public import search, seo
 from articles.public.pagination import UncountedPaginator
+from articles.public.related import related_articles
 
 RELATED_ARTICLES = 4
 
@@ -112,14 +113,14 @@ class ArticleDetailView(DetailView):
         # One query, read by the page, its JSON-LD and the related articles (taggit's prefetch
         # costs more than the page's other queries together).
         tags = list(article.tags.all())
-        related = Article.objects.published().related_to(article, [tag.pk for tag in tags])
+        related = related_articles(article, [tag.pk for tag in tags], RELATED_ARTICLES)
         return super().get_context_data(
             tags=tags,
             canonical_url=seo.canonical_url(article),
             json_ld=seo.json_ld_script(seo.news_article(article, tags)),
             social_image=seo.social_image(article),
             qr_code=seo.qr_code_svg(article.get_full_url()),
-            related_articles=related[:RELATED_ARTICLES],
+            related_articles=related,
             **kwargs,
         )
 

@@ -41,6 +41,9 @@ from articles.serving.page_groups import EVERYTHING, group_of, is_article_group
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-pages:generation"
+# Dropped with the generation, but with no timeout and whether or not pages are cached: what
+# cached lists of links to articles (related articles) are checked against.
+LINKS_KEY = "public-pages:links"
 # How long others serve a changed page's previous version while one process renders it.
 RENDER_LOCK_SECONDS = 30
 WARNING_INTERVAL = 60
@@ -102,7 +105,7 @@ def _note_invalidation():
 
 def _drop_generation():
     try:
-        cache.delete(GENERATION_KEY)
+        cache.delete_many([GENERATION_KEY, LINKS_KEY])
     except Exception as exc:
         warn_cache_down(exc)
 
@@ -111,6 +114,12 @@ def start_generation():
     """Start a new generation (unless another process just did) and return its token."""
     cache.add(GENERATION_KEY, uuid.uuid4().hex, generation_timeout())
     return cache.get(GENERATION_KEY)
+
+
+def start_links():
+    """Start a new links token (unless another process just did) and return it."""
+    cache.add(LINKS_KEY, uuid.uuid4().hex, None)
+    return cache.get(LINKS_KEY)
 
 
 def start_group(key):
@@ -251,12 +260,21 @@ def clock():
     return time.time()
 
 
+def related_max_age():
+    """Seconds an article page, and apart from it its related articles, are kept at most.
+
+    Half the bound each, so that related articles are never more than
+    PUBLIC_RELATED_REFRESH_SECONDS old on a page.
+    """
+    return settings.PUBLIC_RELATED_REFRESH_SECONDS / 2
+
+
 def is_fresh(page, group):
     """Whether a current `page` of `group` may be served: article pages only for a while."""
     # Its related articles are chosen among the newest: newer ones appear within that bound.
     if not is_article_group(group):
         return True
-    return clock() - page[2] < settings.PUBLIC_RELATED_REFRESH_SECONDS
+    return clock() - page[2] < related_max_age()
 
 
 @contextmanager

@@ -1,11 +1,13 @@
 import datetime as dt
 
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import TestCase
 from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article, Status, TaggedArticle
+from articles.serving.cache import LINKS_KEY
 from tests.factories import make_article, make_source
 
 JULY = dt.datetime(2025, 7, 15, 14, 15, 21, tzinfo=dt.UTC)
@@ -217,10 +219,13 @@ class QueryCountTests(TestCase):
     def assert_query_counts(self):
         article = Article.objects.get(article_id=7_000_000)
         named = {"article": article.get_absolute_url(), "month": f"/{article.date:%Y%m}/"}
+        cache.delete(LINKS_KEY)  # related articles chosen afresh, as after a change
         for page, expected in self.PAGES.items():
             url = named.get(page, page)
             with self.subTest(url=url), self.assertNumQueries(expected):
                 assert self.client.get(url).status_code == 200
+        with self.assertNumQueries(2):  # the related articles chosen a moment ago are kept
+            assert self.client.get(named["article"]).status_code == 200
 
     def test_page_queries_do_not_grow_with_the_archive(self):
         self.assert_query_counts()
