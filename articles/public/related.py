@@ -13,12 +13,24 @@ from articles.models import Article
 from articles.serving import cache as pages
 
 
-def related_articles(article, tag_ids, count):
-    """The `count` public articles most related to `article`, whose tags are `tag_ids`."""
-    tag_ids = sorted(tag_ids)
-    key = f"related:{article.pk}:{article.source_id or ''}:{'.'.join(map(str, tag_ids))}"
+def related_key(article, tag_ids):
+    return f"related:{article.pk}:{article.source_id or ''}:{'.'.join(map(str, sorted(tag_ids)))}"
+
+
+def cache_keys(article, tag_ids):
+    """What related_articles() reads from the cache: ask for them with the page's other keys."""
+    return [pages.LINKS_KEY, related_key(article, tag_ids)]
+
+
+def related_articles(article, tag_ids, count, found=None):
+    """The `count` public articles most related to `article`, whose tags are `tag_ids`.
+
+    `found`: what a `cache.get_many()` of `cache_keys()` (and more) returned, if one did.
+    """
+    key = related_key(article, tag_ids)
     try:
-        found = cache.get_many([pages.LINKS_KEY, key])
+        if found is None:
+            found = cache.get_many(cache_keys(article, tag_ids))
         token = found.get(pages.LINKS_KEY) or pages.start_links()
     except Exception as exc:
         pages.warn_cache_down(exc)

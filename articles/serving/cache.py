@@ -256,6 +256,15 @@ def lookup(key, group):
         return None, None
 
 
+def cached_many(keys):
+    """`cache.get_many(keys)`, or nothing (and a warning) when the cache is down."""
+    try:
+        return cache.get_many(keys)
+    except Exception as exc:
+        warn_cache_down(exc)
+        return {}
+
+
 def clock():
     return time.time()
 

@@ -44,3 +44,22 @@ class RelatedArticlesTests(TestCase):
     def test_other_tags_are_another_choice(self):
         related_articles(self.article, self.tag_ids, 4)
         assert related_articles(self.article, [], 4) == []  # same source: none other has it
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "newsroom.redis_cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens: every call fails at once
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    },
+)
+class CacheDownTests(TestCase):
+    def test_the_article_page_is_served_with_its_related_articles_and_qr_code(self):
+        article = make_article(title="Main", tags=["energy"])
+        make_article(title="Other Energy", tags=["energy"])
+        with mock.patch.object(articles.serving.cache, "_last_warning", 0.0):
+            response = self.client.get(article.get_absolute_url())
+        self.assertContains(response, "Other Energy")
+        self.assertContains(response, '<svg width="')
