@@ -2,14 +2,18 @@
 
 Every public URL belongs to one *group*, read from the URL alone (no query): an article's page
 (`article:<id>`), the home list (`latest`), a month (`month:YYYYMM`), a tag or a source with its
-feeds (`tag:<slug>`, `source:<slug>`), the site's feeds (`feed`), search (`search`), the
-sitemaps (`sitemaps`), and `other` for any page not named here (robots.txt, and whatever a later
-URL adds: every change refreshes it, so an unknown page is never stale). The page cache stamps
+feeds (`tag:<slug>`, `source:<slug>`), the site's feeds (`feed`), search (`search`), the news
+sitemap (`news-sitemap`), the other sitemaps (`sitemaps`), and `other` for any page not named
+here (robots.txt, and whatever a later URL adds: every change refreshes it, so an unknown page
+is never stale). The page cache stamps
 each page with its group's token; a change drops the tokens of the groups it touches, so other
 pages stay cached.
 
 A saved article touches its own page, the lists, feeds and sitemaps it appears in (before and
 after the change: a new month, source or tag refreshes the old one too), search and `other`.
+The sitemap index and its sections (a URL and a lastmod per page; seconds to render at 100,000
+articles) are refreshed when a URL joins them (a new public article, a tag given); an edit's
+new lastmod shows there when the generation ends (PUBLIC_PAGE_CACHE_SECONDS at most).
 Other articles' pages link to it from their related-articles block; those blocks are refreshed
 on a schedule instead (`PUBLIC_RELATED_REFRESH_SECONDS`): each article page is rendered again
 once it is that old. A change that would leave links elsewhere pointing at a wrong address (an
@@ -29,14 +33,15 @@ EVERYTHING = "*"
 OTHER = "other"
 ARTICLE_GROUP_PREFIX = "article:"
 # The site-wide pages every article change refreshes.
-SITE_WIDE = ("latest", "feed", "search", "sitemaps", OTHER)
+SITE_WIDE = ("latest", "feed", "search", "news-sitemap", OTHER)
+SITEMAPS = "sitemaps"
 _BY_URL_NAME = {
     "latest": "latest",
     "feed": "feed",
     "feed-atom": "feed",
     "search": "search",
     "sitemap": "sitemaps",
-    "news-sitemap": "sitemaps",
+    "news-sitemap": "news-sitemap",
     "sitemap-section": "sitemaps",
 }
 
@@ -125,6 +130,16 @@ def article_change(before, after, tag_slugs=()):
         if state is not None:
             groups |= state.groups()
     groups.update(f"tag:{slug}" for slug in tag_slugs)
+    if after is not None and after.is_public and (before is None or not before.is_public):
+        groups.add(SITEMAPS)  # a URL joins them
+    return groups
+
+
+def tagging_change(state, tag_slug):
+    """The groups a tag given to or taken from an article in `state` touches."""
+    groups = article_change(state, state, [tag_slug])
+    if EVERYTHING not in groups and state.is_public:
+        groups.add(SITEMAPS)  # the tag's URL may join or leave them
     return groups
 
 
@@ -152,8 +167,10 @@ def paths_of(groups):
             paths += [reverse("articles:feed"), reverse("articles:feed-atom")]
         elif kind == "search":
             paths.append(reverse("articles:search"))
-        elif kind == "sitemaps":
-            paths.append("/sitemap*.xml")
+        elif kind == "news-sitemap":
+            paths.append(reverse("articles:news-sitemap"))
+        elif kind == SITEMAPS:
+            paths += [reverse("articles:sitemap"), "/sitemap-*.xml"]
         elif kind == OTHER:
             paths.append(reverse("articles:robots"))
     return paths

@@ -3,9 +3,7 @@ from unittest import mock
 
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import connection
 from django.test import TestCase, override_settings
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +15,7 @@ from articles.serving.page_groups import (
     article_change,
     group_of,
     paths_of,
+    tagging_change,
 )
 from tests.conftest import DATA
 from tests.factories import make_article, make_source
@@ -43,7 +42,7 @@ class GroupOfTests(TestCase):
             "/feed/atom/": "feed",
             "/search/": "search",
             "/sitemap.xml": "sitemaps",
-            "/sitemap-news.xml": "sitemaps",
+            "/sitemap-news.xml": "news-sitemap",
             "/sitemap-articles.xml": "sitemaps",
             "/robots.txt": "other",
             "/no/such/page": "other",
@@ -52,13 +51,22 @@ class GroupOfTests(TestCase):
             assert group_of(url.partition("?")[0]) == group, url
 
     def test_paths_of_groups_name_the_urls_for_a_front_cache(self):
-        paths = paths_of({"article:104649", "tag:energy", "month:202507", "feed", "sitemaps"})
-        assert paths == [
+        groups = {
+            "article:104649",
+            "tag:energy",
+            "month:202507",
+            "feed",
+            "sitemaps",
+            "news-sitemap",
+        }
+        assert paths_of(groups) == [
             "/*/104649-*",
             "/feed/",
             "/feed/atom/",
             "/202507/",
-            "/sitemap*.xml",
+            "/sitemap-news.xml",
+            "/sitemap.xml",
+            "/sitemap-*.xml",
             "/tags/energy/",
             "/tags/energy/feed/",
             "/tags/energy/feed/atom/",
@@ -83,7 +91,7 @@ class ArticleChangeTests(TestCase):
             "tag:energy",
             "feed",
             "search",
-            "sitemaps",
+            "news-sitemap",
             "other",
         }
 
@@ -104,8 +112,14 @@ class ArticleChangeTests(TestCase):
         later = self.state(date=timezone.now() + dt.timedelta(hours=1))
         assert article_change(None, later) == {EVERYTHING}
 
-    def test_a_new_article_touches_its_own_groups(self):
-        assert "article:7" in article_change(None, self.state())
+    def test_a_new_public_article_touches_the_sitemaps_too(self):
+        groups = article_change(None, self.state())
+        assert {"article:7", "sitemaps", "news-sitemap"} <= groups
+        assert "sitemaps" in article_change(self.state(status=Status.DRAFT), self.state())
+        assert "sitemaps" not in article_change(None, self.state(status=Status.DRAFT))
+
+    def test_a_tag_given_touches_its_pages_and_the_sitemaps(self):
+        assert {"tag:energy", "sitemaps"} <= tagging_change(self.state(), "energy")
 
 
 @override_settings(PUBLIC_PAGE_CACHE_SECONDS=600, PUBLIC_RELATED_REFRESH_SECONDS=300)
@@ -142,17 +156,23 @@ class TargetedInvalidationTests(TestCase):
     def test_a_saved_article_shows_at_once_on_its_page_lists_feeds_and_sitemaps(self):
         for url in self.article_pages:
             self.client.get(url)
-        sitemap = reverse("articles:sitemap")
-        self.client.get(sitemap)
-        self.assertCached(sitemap)
         self.article.title = "EV Firms Rally"
         self.article.save()
         for url in self.article_pages:
             self.assertContains(self.client.get(url), "Rally", msg_prefix=url)
-        # The sitemap shows no titles (its lastmod is a date): it is rendered again.
-        with CaptureQueriesContext(connection) as queries:
-            self.assertContains(self.client.get(sitemap), self.article.get_absolute_url())
-        assert queries.captured_queries
+
+    def test_the_news_sitemap_shows_an_edit_at_once_and_the_sitemap_a_new_article(self):
+        recent = make_article(title="Recent News", source=self.source)
+        news, sitemap = reverse("articles:news-sitemap"), reverse("articles:sitemap")
+        self.assertContains(self.client.get(news), "Recent News")
+        self.client.get(sitemap)
+        recent.title = "Recent News Edited"
+        recent.save()
+        self.assertContains(self.client.get(news), "Recent News Edited")
+        # The sitemap shows a URL and a lastmod: an edit's lastmod waits for the generation.
+        self.assertCached(sitemap)
+        fresh = make_article(title="Brand New")
+        self.assertContains(self.client.get(sitemap), fresh.get_absolute_url())
 
     def test_another_articles_cached_page_is_not_rendered_again(self):
         neighbour = self.neighbour.get_absolute_url()
