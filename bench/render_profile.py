@@ -4,11 +4,11 @@
 
 Fills a SQLite file (--db: kept and reused when it exists) with generated articles as
 bench/serve_bench.py does, then renders pages through Django's test client with production
-settings and the page cache off, the cache in Redis (BENCH_CACHE_URL, default
-redis://127.0.0.1:6379/6, a database this empties), one after another: the article page cold (the cache emptied
-before each request, every request a different article), warm (the same articles again, as
-after the page cache was dropped), and home. Prints the median milliseconds of each and, with
---profile KIND, the functions that take most of that kind's time (cProfile, cumulative).
+settings, the page cache off and the other caches in Redis (BENCH_CACHE_URL, default
+redis://127.0.0.1:6379/6, a database this empties), one after another: the article page cold
+(the cache emptied before each request, every request a different article), warm (the same
+articles again, as after the page cache was dropped), and home. Prints the median milliseconds
+of each and, with --profile KIND, the functions that take most of that kind's time (cProfile).
 """
 
 import argparse
