@@ -61,7 +61,7 @@ def tagging_changed(sender, instance, raw=False, **kwargs):
     if state is None or tag is None:  # the article or tag is being deleted
         invalidate_public_pages()
         return
-    invalidate_page_groups(page_groups.tagging_change(state, tag))
+    invalidate_page_groups(page_groups.article_change(state, state, [tag]))
 
 
 def invalidate_article_pages(article, *, before=None):

@@ -11,9 +11,10 @@ pages stay cached.
 
 A saved article touches its own page, the lists, feeds and sitemaps it appears in (before and
 after the change: a new month, source or tag refreshes the old one too), search and `other`.
-The sitemap index and its sections (a URL and a lastmod per page; seconds to render at 100,000
-articles) are refreshed when a URL joins them (a new public article, a tag given); an edit's
-new lastmod shows there when the generation ends (PUBLIC_PAGE_CACHE_SECONDS at most).
+The news sitemap lists new articles at once; the sitemap index and its sections (a URL and a
+lastmod per page, for the whole archive: seconds to render at 100,000 articles, too long to
+redo at every save or feed poll) show new URLs and lastmods when the generation ends
+(PUBLIC_PAGE_CACHE_SECONDS at most), or at once when an article leaves the site or moves.
 Other articles' pages link to it from their related-articles block; those blocks are refreshed
 on a schedule instead (`PUBLIC_RELATED_REFRESH_SECONDS`): each article page is rendered again
 once it is that old. A change that would leave links elsewhere pointing at a wrong address (an
@@ -130,16 +131,6 @@ def article_change(before, after, tag_slugs=()):
         if state is not None:
             groups |= state.groups()
     groups.update(f"tag:{slug}" for slug in tag_slugs)
-    if after is not None and after.is_public and (before is None or not before.is_public):
-        groups.add(SITEMAPS)  # a URL joins them
-    return groups
-
-
-def tagging_change(state, tag_slug):
-    """The groups a tag given to or taken from an article in `state` touches."""
-    groups = article_change(state, state, [tag_slug])
-    if EVERYTHING not in groups and state.is_public:
-        groups.add(SITEMAPS)  # the tag's URL may join or leave them
     return groups
 
 
