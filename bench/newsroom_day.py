@@ -464,8 +464,8 @@ def report_day(result, outcomes, newsroom, static, duration, failures):
         f"(fresh hits {outcomes.get('hit', 0) / served:.1%}; includes the editor's polling)"
     )
     print(
-        f"editor: {newsroom.saves} saves, {newsroom.save_errors} failed; feed imports: "
-        f"{newsroom.imports} of {FEED_ITEMS} items, {len(newsroom.import_errors)} failed "
+        f"editor: {newsroom.saves} saves, {newsroom.save_errors} failed; feed imports "
+        f"({FEED_ITEMS} new items each): {newsroom.imports}, {len(newsroom.import_errors)} failed "
         + "; ".join(newsroom.import_errors[:2])
     )
     if newsroom.save_errors or newsroom.import_errors:
