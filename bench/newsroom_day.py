@@ -38,14 +38,13 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from serve_bench import (  # noqa: E402  (the benchmark next to this one)
-    BIN,
-    ROOT,
     Server,
     generate,
     manage,
@@ -93,25 +92,15 @@ class StatsServer(Server):
     def __init__(self, env, folder, **overrides):
         super().__init__(env, **overrides)
         self.folder = folder
-        self.conf = folder / "gunicorn-stats.conf.py"
-        self.conf.write_text(
-            GUNICORN_STATS_HOOK.format(conf=str(ROOT / "gunicorn.conf.py"), folder=str(folder))
+        self.config = folder / "gunicorn-stats.conf.py"
+        self.config.write_text(
+            GUNICORN_STATS_HOOK.format(conf=str(Server.config), folder=str(folder))
         )
 
     def __enter__(self):
         for old in self.folder.glob("outcomes-*.json"):
             old.unlink()
-        self.process = subprocess.Popen(
-            [BIN / "gunicorn", "-c", self.conf, "--workers", "2"], env=self.env, cwd=ROOT
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                self.get("/static/missing")
-                return self
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start")
+        return super().__enter__()
 
     def outcomes(self):
         """The page cache's counts over the workers' lives; call after the server stopped."""
@@ -221,32 +210,54 @@ class Editor:
         return response.status, content
 
     def save(self, article, **changes):
-        """Post the change form as a browser would; return the status."""
+        """Open the article's change form, change fields and submit it; return the status."""
         from django.urls import reverse
 
-        data = {
-            "title": article.title,
-            "slug": article.slug,
-            "summary": article.summary,
-            "description": article.description,
-            "body": article.body,
-            "enclosure": article.enclosure,
-            "image_alt": article.image_alt,
-            "image_caption": article.image_caption,
-            "status": article.status,
-            "date_0": article.date.strftime("%Y-%m-%d"),
-            "date_1": article.date.strftime("%H:%M:%S"),
-            "tags": ", ".join(article.tags.names()),
-            "source": article.source_id or "",
-            "source_link": article.source_link,
-            "article_id": article.article_id,
-            "feed_item_id": article.feed_item_id,
-            "qrcode": article.qrcode,
-            "_save": "Save",
-        }
-        data.update(changes)
         path = reverse("admin:articles_article_change", args=[article.pk])
-        return self.request("POST", path, data)[0]
+        status, page = self.request("GET", path)
+        if status != 200:
+            return status
+        form = FormFields()
+        form.feed(page.decode())
+        return self.request("POST", path, {**form.fields, "_save": "Save", **changes})[0]
+
+
+class FormFields(HTMLParser):
+    """The fields a browser would submit from the page's article form (no files)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields, self.textarea, self.select = {}, None, None
+        self.in_form = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == "article_form":
+            self.in_form = True
+        name = attrs.get("name")
+        if not self.in_form or not name and tag != "option":
+            return
+        if tag == "input" and attrs.get("type") not in ("submit", "file", "button"):
+            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
+                self.fields[name] = attrs.get("value", "")
+        elif tag == "textarea":
+            self.textarea, self.fields[name] = name, ""
+        elif tag == "select":
+            self.select = name
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.fields[self.select] = attrs.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+        elif tag == "textarea":
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.fields[self.textarea] += data
 
 
 def anonymous_get(server, path):
