@@ -6,11 +6,12 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from articles import revisions
-from articles.editorial import workflow
+from articles.editorial import concurrency, conflicts, drafts, editing, errors, history, workflow
 from articles.editorial.changelist import (
     ArticleChangeList,
     AttentionFilter,
@@ -18,11 +19,18 @@ from articles.editorial.changelist import (
     MonthFilter,
     PublicationFilter,
 )
-from articles.editorial.forms import ArticleActionForm, ArticleAdminForm
+from articles.editorial.forms import (
+    RENDITIONS_FAILED_WARNING,
+    ArticleActionForm,
+    ArticleAdminForm,
+    CleanTextForm,
+)
+from articles.images.renditions import failed as renditions_failed
 from articles.models import Article, ImportRun, Revision, Source, Status
 
 
 class NewsroomAdmin(admin.ModelAdmin):
+    form = CleanTextForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
@@ -70,14 +78,15 @@ class ArticleAdmin(NewsroomAdmin):
     form = ArticleAdminForm
     action_form = ArticleActionForm
     actions = ["publish", "unpublish", "add_tag"]
+    # What an editor scans for first comes first; on a narrow screen the rest folds away.
     list_display = [
-        "thumbnail",
         "title",
-        "article_id",
-        "source",
-        "published_on",
         "publication",
+        "published_on",
         "tag_list",
+        "source",
+        "article_id",
+        "thumbnail",
     ]
     list_display_links = ["title"]
     list_filter = [
@@ -147,6 +156,11 @@ class ArticleAdmin(NewsroomAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
 
+    def get_readonly_fields(self, request, obj=None):
+        # The article ID is the key for ever: shown on the change form, never editable there.
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, "article_id"] if obj is not None else readonly
+
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
 
@@ -156,9 +170,9 @@ class ArticleAdmin(NewsroomAdmin):
             self.admin_site.admin_view(self.restore_view),
             name="articles_article_restore",
         )
-        return [restore, *super().get_urls()]
+        return [restore, *editing.urls(self), *super().get_urls()]
 
-    @admin.display(description="")
+    @admin.display(description="image")
     def thumbnail(self, article):
         renditions = article.renditions
         if not renditions:
@@ -173,7 +187,7 @@ class ArticleAdmin(NewsroomAdmin):
 
     @admin.display(description="date", ordering="date")
     def published_on(self, article):
-        return date_format(article.date, "Y-m-d H:i")
+        return date_format(timezone.localtime(article.date), "Y-m-d H:i")
 
     @admin.display(description="status", ordering="status")
     def publication(self, article):
@@ -204,18 +218,32 @@ class ArticleAdmin(NewsroomAdmin):
         super().save_model(request, obj, form, change)
         for warning in form.length_warnings():
             messages.warning(request, warning)
+        if obj.image and renditions_failed(obj.image_renditions):
+            messages.warning(request, RENDITIONS_FAILED_WARNING)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
         changes = revisions.diff(form.revision_before, revisions.snapshot(article))
         revisions.record(article, changes, user=request.user, origin=revisions.Origin.ADMIN)
+        drafts.discard(article, request.user)  # saved: the unsaved copy has served
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if getattr(form, "conflict", None):
+            return conflicts.page(request, self, form)
         if obj is not None:
-            context["revisions"] = revisions.history(obj)
+            context["revisions"] = history.entries(revisions.history(obj))
             context["restorable"] = revisions.RESTORABLE_FIELDS
+            if self.has_change_permission(request, obj):
+                context.update(editing.change_form_context(request, obj, form))
+        context["error_summary"] = errors.summary(context["adminform"].form)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        page = history.page(article, request.GET.get("revisions")) if article else None
+        return super().history_view(request, object_id, {"history": page, **(extra_context or {})})
 
     def restore_view(self, request, object_id):
         article = self.get_object(request, unquote(object_id))
@@ -233,7 +261,10 @@ class ArticleAdmin(NewsroomAdmin):
         except (KeyError, ValueError, Revision.DoesNotExist):
             return HttpResponseBadRequest("Choose a revision and a field to restore.")
         try:
-            restored = revisions.restore(revision, field, side=side, user=request.user)
+            expected = concurrency.started_value(request.POST, field)
+            restored = revisions.restore(
+                revision, field, side=side, user=request.user, expected=expected
+            )
         except revisions.RestoreError as exc:
             messages.error(request, str(exc))
         else:

@@ -13,6 +13,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from articles.images import crops, renditions
+from articles.versions import Versioned
 
 http_url = URLValidator(schemes=["http", "https"])
 
@@ -118,7 +119,10 @@ class ArticleQuerySet(models.QuerySet):
     def in_month(self, month):
         """Articles dated in the UTC month starting on the date `month`."""
         start = dt.datetime(month.year, month.month, 1, tzinfo=dt.UTC)
-        end = (start + dt.timedelta(days=32)).replace(day=1)
+        try:
+            end = (start + dt.timedelta(days=32)).replace(day=1)
+        except OverflowError:  # December 9999, the last month a date can name
+            return self.filter(date__gte=start)
         return self.filter(date__gte=start, date__lt=end)
 
     def related_to(self, article, tag_ids, *, window=RELATED_WINDOW):
@@ -153,7 +157,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(Versioned):
     article_id = models.PositiveBigIntegerField(
         "article ID", unique=True, help_text="The public number in the URL; stable forever."
     )
@@ -246,11 +250,29 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if self.article_id_changed() and "article_id" in (
+            kwargs.get("update_fields") or ["article_id"]
+        ):
+            raise ValidationError({"article_id": "The article ID is the article's key for ever."})
+        super().save(*args, **kwargs)
+        self._stored_article_id = self.article_id
+
     def get_absolute_url(self):
         return reverse(
             "articles:detail",
             kwargs={"month": self.date, "article_id": self.article_id, "slug": self.slug},
         )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._stored_article_id = article.__dict__.get("article_id")  # None if deferred
+        return article
+
+    def article_id_changed(self):
+        """Whether `article_id` differs from the stored row's: it is the key for ever."""
+        return getattr(self, "_stored_article_id", None) not in (None, self.article_id)
 
     @property
     def is_public(self):
@@ -267,6 +289,8 @@ class Article(models.Model):
 
     def clean(self):
         errors = {}
+        if self.article_id_changed():
+            errors["article_id"] = f"The article ID is the key for ever: {self._stored_article_id}."
         if self.status == Status.PUBLISHED and self.lacks_alt_text:
             errors["image_alt"] = (
                 "Describe the header image before publishing: alt text is required."
@@ -292,6 +316,9 @@ class Article(models.Model):
 
     def image_size(self):
         """The uploaded image's `(width, height)`, or None when its file cannot be read."""
+        made = self.renditions
+        if made and made.original:  # known without reading the file, maybe from a remote store
+            return made.original
         try:
             width, height = self.image.width, self.image.height
         except (OSError, ValueError):

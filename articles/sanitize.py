@@ -1,4 +1,10 @@
-"""The one HTML sanitizer: third-party markup passes through here before it is stored."""
+"""The one HTML sanitizer and the one text normaliser: outside text passes here before it is stored.
+
+`clean_text()` drops what XML 1.0 cannot carry (C0 and C1 controls but tab and newlines,
+surrogates, U+FFFE/U+FFFF): typed, imported or polled, such characters would otherwise be stored
+and break every feed and sitemap that prints them. Forms, the front matter parser and the feed
+item parser call it at the boundary; the feed and sitemap writers call it again as a last defence.
+"""
 
 import re
 import unicodedata
@@ -25,6 +31,8 @@ ALLOWED_ATTRIBUTES = {
     "q": {"cite"},
     "ol": {"start"},
 }
+# Text XML 1.0 cannot carry, and controls no reader sees (tab, newline and return stay).
+UNPRINTABLE_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):")
@@ -62,7 +70,7 @@ def _absolute_against(base_url):
     return resolve
 
 
-def sanitize_html(html, *, base_url=""):
+def sanitize_html(html, *, base_url="") -> str:
     """Return `html` with everything executable removed: only known-safe markup survives.
 
     With a `base_url` (where a feed came from), relative links and images are made absolute.
@@ -76,3 +84,32 @@ def sanitize_html(html, *, base_url=""):
         strip_comments=True,
         attribute_filter=_absolute_against(base_url) if base_url else _drop_disguised_schemes,
     )
+
+
+def clean_text(value):
+    """Return `value` without the characters XML 1.0 cannot carry (and invisible controls)."""
+    return UNPRINTABLE_RE.sub("", value) if value else value
+
+
+# Tags: taggit's name column holds 100 characters; an article page joins its tags in one query,
+# so a list of thousands would break it (SQLite's "too many SQL variables"), and no reader
+# needs more than a few dozen.
+TAG_MAX_LENGTH = 100
+TAGS_MAX = 50
+
+
+def clean_tags(names):
+    """Normalise tag names (whitespace collapsed, unprintables dropped, first of duplicates).
+
+    Raise `ValueError` saying why for a tag over TAG_MAX_LENGTH or more than TAGS_MAX tags.
+    """
+    tags = {}  # a dict keeps the order
+    for name in names:
+        tag = " ".join(clean_text(name).split())
+        if len(tag) > TAG_MAX_LENGTH:
+            raise ValueError(f"tag is longer than {TAG_MAX_LENGTH} characters: {tag[:40]!r}...")
+        if tag:
+            tags[tag] = None
+    if len(tags) > TAGS_MAX:
+        raise ValueError(f"{len(tags):,} tags, over the limit of {TAGS_MAX} per article")
+    return tuple(tags)

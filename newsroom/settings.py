@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -104,6 +105,15 @@ PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=0)
 # A cached article page is rendered again once this old, so that its related articles include
 # newer ones (a saved article refreshes its own page, lists and feeds at once).
 PUBLIC_RELATED_REFRESH_SECONDS = env.int("PUBLIC_RELATED_REFRESH_SECONDS", default=300)
+# An HTTP cache in front (see articles.serving.frontcache): "" (none), "varnish", or the dotted
+# path of a FrontCache subclass. Public pages tell shared caches to keep them this long; every
+# change purges them from FRONT_CACHE, each purge waiting FRONT_CACHE_TIMEOUT seconds at most.
+FRONT_CACHE = env.str("FRONT_CACHE", default="")
+FRONT_CACHE_ADDRESSES = env.list("FRONT_CACHE_ADDRESSES", default=[])
+FRONT_CACHE_TIMEOUT = env.float("FRONT_CACHE_TIMEOUT", default=2.0)
+PUBLIC_PAGE_SHARED_MAX_AGE = env.int(
+    "PUBLIC_PAGE_SHARED_MAX_AGE", default=PUBLIC_PAGE_CACHE_SECONDS if FRONT_CACHE else 0
+)
 
 # The admin lives at a path of the site's choosing, and its login is throttled: after
 # LOGIN_FAILURE_LIMIT failures for one username, or from one address, the login answers 429 for
@@ -122,7 +132,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
+# The newsroom's own zone (an IANA name such as Europe/Berlin): the admin shows and takes times in
+# it and the public pages show them in it, zone named. Storage, feeds and sitemaps stay UTC.
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 # One language, site and admin: without the translation machinery every value a template
 # prints skips a language lookup (6% of an article page).
 USE_I18N = False
@@ -145,6 +157,30 @@ STORAGES = {
     },
 }
 
+# Media on S3-compatible object storage instead of MEDIA_ROOT (install the `s3` extra): the
+# AWS_* names are django-storages' own. Without AWS_S3_CUSTOM_DOMAIN the bucket stays private
+# and the app serves MEDIA_URL from it; with one, that domain (the bucket, a CDN) serves media.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE == "s3":
+    from botocore.config import Config
+
+    STORAGES["default"] = {"BACKEND": "articles.serving.s3storage.MediaS3Storage"}
+    AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME")
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
+    # Unset, boto3 finds credentials itself (an instance role, ~/.aws).
+    AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default=None)
+    AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default=None)
+    AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
+    # Every upload and rendition has a name of its own: the bucket may let browsers keep it.
+    AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=86400"}
+    # A slow store costs an upload its time, bounded, never a worker for good.
+    AWS_S3_CLIENT_CONFIG = Config(
+        connect_timeout=5, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"}
+    )
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}")
+
 # Imports and uploads come from outside: cap what one of them may weigh.
 ARTICLE_FILE_MAX_BYTES = env.int("ARTICLE_FILE_MAX_BYTES", default=5 * 1024 * 1024)
 IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
@@ -166,13 +202,15 @@ ARTICLES_PER_PAGE = 20
 
 # Uploaded media: served by the application from MEDIA_ROOT (a volume every app server shares)
 # unless SERVE_MEDIA is off because a web server or an object store serves MEDIA_URL.
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=not (MEDIA_STORAGE == "s3" and AWS_S3_CUSTOM_DOMAIN))
 
 # Transport security. Production defaults are the strict ones (`check --deploy` passes with no
 # warnings); each can be relaxed from the environment, e.g. for plain HTTP on a private network.
 # Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https, and
 # only if that proxy overwrites the header on every request.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers ask /healthz over plain HTTP on the private network: no redirect for it.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = tuple(env.list("SECURE_PROXY_SSL_HEADER", default=[])) or None
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)

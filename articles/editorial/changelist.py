@@ -14,6 +14,8 @@ from articles.editorial.forms import DESCRIPTION_MAX
 from articles.models import MISSING_ALT_TEXT, Status
 
 ESTIMATE_ABOVE = 10_000
+# Uploaded header images whose renditions could not be made (see articles.images.renditions).
+RENDITIONS_FAILED = Q(image_renditions__has_key="error") & ~Q(image="")
 
 
 class EstimatedCountPaginator(Paginator):
@@ -103,6 +105,8 @@ ATTENTION = {
     ),
     "missing_alt": ("Image without alt text", MISSING_ALT_TEXT),
     "enclosure_failed": ("Image fetch failed", ~Q(enclosure_error="")),
+    # The site shows the full-size upload meanwhile; saving or `retry_renditions` tries again.
+    "renditions_failed": ("Image renditions failed", RENDITIONS_FAILED),
 }
 
 

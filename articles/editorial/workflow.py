@@ -3,12 +3,15 @@
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from taggit.models import Tag
 
 from articles import revisions
 from articles.models import Article, Status, TaggedArticle
+from articles.sanitize import clean_tags
 from articles.serving.cache import invalidate_public_pages
+from articles.versions import NEXT_VERSION
 
 
 @dataclass
@@ -17,12 +20,12 @@ class Outcome:
     refused: list = field(default_factory=list)
 
 
-def selected(queryset):
+def selected(queryset) -> QuerySet[Article]:
     """The articles of `queryset` (a changelist's, with its joins and prefetches), plainly."""
     return Article.objects.filter(pk__in=queryset.values("pk"))
 
 
-def set_status(queryset, status, *, user=None):
+def set_status(queryset, status, *, user=None) -> Outcome:
     """Give every article of `queryset` `status`; publishing refuses those lacking alt text."""
     with transaction.atomic():
         targets = selected(queryset).exclude(status=status)
@@ -32,7 +35,7 @@ def set_status(queryset, status, *, user=None):
             targets = targets.exclude(pk__in=[a.pk for a in outcome.refused])
         outcome.changed = list(targets.only("pk", "title", "status", "date"))
         Article.objects.filter(pk__in=[a.pk for a in outcome.changed]).update(
-            status=status, updated_at=timezone.now()
+            status=status, updated_at=timezone.now(), version=NEXT_VERSION
         )
         revisions.record_many(
             ((a, {"status": [a.status, status]}) for a in outcome.changed),
@@ -47,9 +50,10 @@ def set_status(queryset, status, *, user=None):
 
 def add_tag(queryset, name, *, user=None):
     """Tag every article of `queryset` with `name` (an existing tag of that name, any case)."""
-    name = name.strip()
-    if not name:
+    names = clean_tags([name])  # the one rule for a tag's name; ValueError if over-long
+    if not names:
         raise ValueError("a tag needs a name")
+    name = names[0]
     with transaction.atomic():
         tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
         articles = list(
@@ -58,7 +62,9 @@ def add_tag(queryset, name, *, user=None):
         TaggedArticle.objects.bulk_create(
             [TaggedArticle(content_object=article, tag=tag) for article in articles]
         )
-        Article.objects.filter(pk__in=[a.pk for a in articles]).update(updated_at=timezone.now())
+        Article.objects.filter(pk__in=[a.pk for a in articles]).update(
+            updated_at=timezone.now(), version=NEXT_VERSION
+        )
         changes = []
         for article in articles:
             old = sorted(t.name for t in article.tags.all())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from articles import revisions
@@ -64,7 +64,7 @@ def is_url(location):
     return "://" in location
 
 
-def sources_due(now=None):
+def sources_due(now=None) -> QuerySet[Source]:
     """Active sources with a feed whose polling interval has passed (or never polled)."""
     now = now or timezone.now()
     return (
@@ -75,7 +75,7 @@ def sources_due(now=None):
     )
 
 
-def poll_source(source, *, dry_run=False, started_by=None, on_result=None):
+def poll_source(source, *, dry_run=False, started_by=None, on_result=None) -> FeedResult:
     """Fetch the source's feed conditionally and import it: an unchanged feed costs one 304."""
     return import_feed(
         source.feed_url,
@@ -96,7 +96,7 @@ def import_feed(
     dry_run=False,
     started_by=None,
     on_result=None,
-):
+) -> FeedResult:
     """Import the feed at `location` (an http(s) URL or a file) into `source`.
 
     Without a source, the one named `source_name`, else the one polling this URL, else one named

@@ -15,6 +15,11 @@ anyone saving.
 While one process renders a changed page anew, the others serve its previous version rather
 than pile up rendering it too (a sitemap takes seconds, and crawlers come in numbers).
 
+A page is keyed on its URL without the query string, but for the parameters its view reads
+(`CACHE_KEY_PARAMS`, normalised as the view reads them): `?utm_source=...` or `?cb=1` serve the
+cached page instead of rendering and storing a new one. Search results are rendered per query
+and never stored, so what anonymous readers can put in the cache is bounded by the content.
+
 The cache is a speed-up, never a dependency: when it is down, pages are served uncached and a
 warning is logged.
 """
@@ -25,17 +30,20 @@ import logging
 import time
 import uuid
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import DatabaseError, transaction
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import cc_delim_re, patch_cache_control, set_response_etag
 
 from articles.models import Article
+from articles.serving import frontcache
 from articles.serving.page_groups import EVERYTHING, group_of, is_article_group
 
 logger = logging.getLogger(__name__)
@@ -55,7 +63,7 @@ outcomes = Counter()
 _invalidated = contextvars.ContextVar("public_pages_invalidated", default=None)
 
 
-def warn_cache_down(exc):
+def warn_cache_down(exc) -> None:
     """Log that the cache failed, at most once a minute per process."""
     global _last_warning
     now = time.monotonic()
@@ -64,15 +72,17 @@ def warn_cache_down(exc):
         logger.warning("Cache unavailable, serving uncached: %s", exc)
 
 
-def invalidate_public_pages():
+def invalidate_public_pages() -> None:
     """Drop every cached public page, now and again when the current transaction commits.
 
     Bulk writes (bulk_create, bulk_update, QuerySet.update) send no signals: their callers call
     this. The second drop, after commit, covers a reader who rendered the old rows meanwhile.
+    The front cache, if any, is purged after commit too.
     """
     _note_invalidation()
     _drop_generation()
     transaction.on_commit(_drop_generation)
+    frontcache.purge_all()
 
 
 def invalidate_page_groups(groups):
@@ -91,6 +101,9 @@ def invalidate_page_groups(groups):
 
     drop()
     transaction.on_commit(drop)
+    # The front cache is purged whole: page_groups.paths_of() names the groups' paths with
+    # wildcards, which a PURGE of single URLs cannot take.
+    frontcache.purge_all()
 
 
 def group_key(group):
@@ -143,8 +156,48 @@ def generation_timeout():
     return max(1, min(limit, int((next_due - now).total_seconds()) + 1))
 
 
+# The query parameters each view reads (by URL name); other views read none. Views listed with
+# None render a page per query string and are never cached.
+CACHE_KEY_PARAMS = {
+    "articles:latest": ("page",),
+    "articles:month": ("page",),
+    "articles:tag": ("page",),
+    "articles:source": ("page",),
+    "articles:sitemap-section": ("p",),  # Django's sitemap pages
+    "articles:search": None,
+}
+
+
+def cache_key_params(request):
+    """The query string the page depends on, normalised; None when the page is not cached.
+
+    A page number is keyed as the view reads it (`int()`): `?page=01` is `?page=1`.
+    """
+    if not request.META.get("QUERY_STRING"):
+        return ""  # most requests: no URL to resolve
+    try:
+        view_name = resolve(request.path_info).view_name
+    except Resolver404:
+        return ""
+    wanted = CACHE_KEY_PARAMS.get(view_name, ())
+    if wanted is None:
+        return None
+    params = []
+    for name in wanted:
+        if name in request.GET:
+            value = request.GET[name]
+            with suppress(ValueError):  # not a number: the view answers 404, never stored
+                value = str(int(value))
+            params.append((name, value))
+    return urlencode(params)
+
+
 def page_key(request):
-    url = request.build_absolute_uri()
+    """The cache key of the page `request` asks for, or None when it is never cached."""
+    params = cache_key_params(request)
+    if params is None:
+        return None
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{params}"
     return f"public-pages:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
@@ -169,9 +222,13 @@ def is_cacheable_response(response):
     )
 
 
+RENDERED_AT = "X-Page-Rendered-At"
+
+
 def freeze(response):
     # Cookies are not headers here, and a response with any is never stored.
-    return (response.status_code, list(response.items()), response.content)
+    headers = [*response.items(), (RENDERED_AT, str(int(time.time())))]
+    return (response.status_code, headers, response.content)
 
 
 def thaw(frozen):
@@ -179,6 +236,11 @@ def thaw(frozen):
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
+    # A shared cache in front keeps the page for s-maxage less its age: no longer than valid.
+    if rendered_at := response.get(RENDERED_AT):
+        del response[RENDERED_AT]
+        if settings.PUBLIC_PAGE_SHARED_MAX_AGE > 0:
+            response["Age"] = str(max(0, int(time.time()) - int(rendered_at)))
     return response
 
 
@@ -198,14 +260,22 @@ class PublicPageCacheMiddleware:
                 response = self.get_response(request)
             finally:
                 _invalidated.reset(token)
-            writes = request.method not in ("GET", "HEAD", "OPTIONS")
-            if writes and response.status_code < 400 and not noted:
+            if (
+                request.method not in ("GET", "HEAD", "OPTIONS")
+                and response.status_code < 400
+                # An editor's draft or preview writes nothing a reader sees.
+                and not getattr(response, "public_pages_unchanged", False)
+                # A write that dropped the pages it touched (a saved article) is done.
+                and not noted
+            ):
                 # Admin actions may write with QuerySet.update(), which sends no signal: a
                 # write that dropped no pages itself drops them all.
                 invalidate_public_pages()
             return response
 
         key = page_key(request)
+        if key is None:
+            return self.get_response(request)
         group = group_of(request.path_info)
         generation, page = lookup(key, group)
         if page is not None and page[0] == generation and is_fresh(page, group):
@@ -228,7 +298,12 @@ class PublicPageCacheMiddleware:
             response.render()
         if request.method == "GET" and is_cacheable_response(response):
             set_response_etag(response)
-            patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=settings.PUBLIC_PAGE_MAX_AGE,
+                s_maxage=shared_max_age(),
+            )
             if generation is not None:
                 try:
                     cache.set(
@@ -239,6 +314,12 @@ class PublicPageCacheMiddleware:
                 except Exception as exc:
                     warn_cache_down(exc)
         return response
+
+
+def shared_max_age():
+    """Seconds a shared cache in front may keep a page: not past the next scheduled article."""
+    limit = settings.PUBLIC_PAGE_SHARED_MAX_AGE
+    return min(limit, generation_timeout()) if limit > 0 else 0
 
 
 def lookup(key, group):
