@@ -14,7 +14,7 @@ from articles.serving import cache as pages
 
 
 def related_key(article, tag_ids):
-    return f"related:{article.pk}:{article.source_id or ''}:{'.'.join(map(str, sorted(tag_ids)))}"
+    return f"related:{article.pk}:{article.source_id or ''}:{'.'.join(sorted(map(str, tag_ids)))}"
 
 
 def cache_keys(article, tag_ids):

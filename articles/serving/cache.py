@@ -51,7 +51,7 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "public-pages:generation"
 # Dropped with the generation, but with no timeout and whether or not pages are cached: what
 # cached lists of links to articles (related articles) are checked against.
-LINKS_KEY = "public-pages:links"
+LINKS_KEY = "page-links"
 # How long others serve a changed page's previous version while one process renders it.
 RENDER_LOCK_SECONDS = 30
 WARNING_INTERVAL = 60
@@ -107,7 +107,7 @@ def invalidate_page_groups(groups):
 
 
 def group_key(group):
-    return f"public-pages:group:{group}"
+    return f"page-groups:{group}"
 
 
 def _note_invalidation():
