@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.test import TestCase
 
 from tests.image_files import image_bytes
+from tests.pages import release
 from tests.s3 import OnS3
 
 
@@ -22,13 +23,12 @@ class MediaViewTests(TestCase):
         assert response["Cache-Control"] == "public, max-age=86400"
         assert int(response["Content-Length"]) == len(data)
         assert "Content-Disposition" not in response
-        assert b"".join(response.streaming_content) == data
-        response.close()
+        assert release(response) == data
 
     def test_a_conditional_get_of_an_unchanged_file_answers_304(self):
         name = default_storage.save("images/header.png", ContentFile(image_bytes("PNG")))
         first = self.client.get(f"/media/{name}")
-        first.close()
+        release(first)
         again = self.client.get(f"/media/{name}", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
         assert again.status_code == 304
 
@@ -37,7 +37,7 @@ class MediaViewTests(TestCase):
         response = self.client.get(f"/media/{name}")
         assert response["Content-Type"] == "application/octet-stream"
         assert response["Content-Disposition"] == "attachment"
-        response.close()
+        release(response)
 
     def test_a_missing_file_or_a_folder_is_404(self):
         default_storage.save("images/header.png", ContentFile(image_bytes("PNG")))
@@ -57,7 +57,7 @@ class MediaViewTests(TestCase):
         assert url.startswith("/media/images/a%20b") and "?" not in url
         response = self.client.get(url)
         assert response.status_code == 200
-        response.close()
+        release(response)
 
 
 class MediaViewOnS3Tests(OnS3, MediaViewTests):
