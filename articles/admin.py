@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -10,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from articles import revisions
-from articles.editorial import workflow
+from articles.editorial import body_images, finding, new_article, workflow
 from articles.editorial.changelist import (
     ArticleChangeList,
     AttentionFilter,
@@ -20,6 +21,9 @@ from articles.editorial.changelist import (
 )
 from articles.editorial.forms import ArticleActionForm, ArticleAdminForm
 from articles.models import Article, ImportRun, Revision, Source, Status
+
+admin.site.site_header = admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = "The editors’ room"
 
 
 class NewsroomAdmin(admin.ModelAdmin):
@@ -86,6 +90,7 @@ class ArticleAdmin(NewsroomAdmin):
         "source",
         MonthFilter,
         ("date", admin.DateFieldListFilter),
+        finding.TagFilter,
     ]
     list_select_related = ["source"]
     list_per_page = 50
@@ -93,7 +98,8 @@ class ArticleAdmin(NewsroomAdmin):
     # At archive scale: no second, unfiltered COUNT(*) and no estimate-free page count.
     show_full_result_count = False
     paginator = EstimatedCountPaginator
-    search_fields = ["title", "summary", "=article_id"]
+    search_fields = ["title"]  # shows the search box; get_search_results does the searching
+    prepopulated_fields = {"slug": ["title"]}
     readonly_fields = [
         "image_preview",
         "enclosure_error",
@@ -143,9 +149,31 @@ class ArticleAdmin(NewsroomAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/admin-tags.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return finding.admin_search(queryset, search_term), False
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj is not None else new_article.without_article_id(fieldsets)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, "article_id"] if obj is not None else readonly
+
+    def get_changeform_initial_data(self, request):
+        return {**new_article.initial_values(), **super().get_changeform_initial_data(request)}
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            request.POST = new_article.with_chosen_status(request.POST)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
@@ -156,7 +184,14 @@ class ArticleAdmin(NewsroomAdmin):
             self.admin_site.admin_view(self.restore_view),
             name="articles_article_restore",
         )
-        return [restore, *super().get_urls()]
+        view = self.admin_site.admin_view
+        picker = view(lambda request: body_images.picker_view(self, request))
+        return [
+            restore,
+            path("body-images/", picker, name="articles_bodyimage_picker"),
+            path("tags/", view(finding.tag_suggestions), name="articles_article_tags"),
+            *super().get_urls(),
+        ]
 
     @admin.display(description="")
     def thumbnail(self, article):
@@ -201,9 +236,16 @@ class ArticleAdmin(NewsroomAdmin):
     def save_model(self, request, obj, form, change):
         before = Article.objects.get(pk=obj.pk) if change else None
         form.revision_before = revisions.snapshot(before) if before else {}
-        super().save_model(request, obj, form, change)
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            new_article.create_numbered(obj)
         for warning in form.length_warnings():
             messages.warning(request, warning)
+        if form.body_removed:
+            messages.warning(
+                request, f"Removed from the body on saving: {form.body_removed.describe()}."
+            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -111,6 +111,10 @@ class ArticleQuerySet(models.QuerySet):
         """Articles published for a time that has not come yet: the site shows them then."""
         return self.filter(status=Status.PUBLISHED, date__gt=timezone.now())
 
+    def next_article_id(self):
+        """One past the highest article_id (feeds, the admin); callers retry on a collision."""
+        return (self.aggregate(highest=models.Max("article_id"))["highest"] or 0) + 1
+
     def missing_alt_text(self):
         """Articles with a header image (uploaded or imported) but no alt text."""
         return self.filter(MISSING_ALT_TEXT)
@@ -371,3 +375,23 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.article_id}: {', '.join(self.changes)} ({self.get_origin_display()})"
+
+
+class BodyImage(models.Model):
+    """An image uploaded for article bodies: pages show its renditions, never the upload."""
+
+    image = models.ImageField(upload_to="body/%Y/%m/", width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    alt = models.CharField("alt text", max_length=300, help_text="What the image shows.")
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.alt

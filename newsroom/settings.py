@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "taggit",
+    "django_prose_editor",
     "articles",
 ]
 
@@ -160,6 +161,8 @@ FETCH_ALLOW_PRIVATE_HOSTS = env.bool("FETCH_ALLOW_PRIVATE_HOSTS", default=False)
 IMPORT_RUN_RETENTION_DAYS = env.int("IMPORT_RUN_RETENTION_DAYS", default=90)
 
 ARTICLES_PER_PAGE = 20
+# "Clean energy" and "clean energy" are one tag (migration 0011 merged the old case variants).
+TAGGIT_CASE_INSENSITIVE = True
 
 # Uploaded media: served by the application from MEDIA_ROOT (a volume every app server shares)
 # unless SERVE_MEDIA is off because a web server or an object store serves MEDIA_URL.

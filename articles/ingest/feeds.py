@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from articles import revisions
@@ -265,7 +265,7 @@ def _create(item, source, origin):
 
 def next_article_id():
     """One past the highest article_id: unique thanks to the constraint and a retry on collision."""
-    return (Article.objects.aggregate(highest=Max("article_id"))["highest"] or 0) + 1
+    return Article.objects.next_article_id()
 
 
 def _stamp(article, item, origin):

@@ -1,0 +1,81 @@
+"""Images in article bodies, by URL: which are our uploads, and the `<picture>` readers get.
+
+Pure: the caller looks the renditions up (one query per page) and passes their manifests in.
+"""
+
+import re
+from html import unescape
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils.html import escape
+
+from articles.images import renditions
+
+BODY_FOLDER = "body/"
+IMG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+ATTR_RE = re.compile(r'\s(src|alt)="([^"]*)"')
+BODY_SIZES = "(min-width: 760px) 720px, 100vw"
+
+
+def body_image_name(url):
+    """The stored name of an uploaded body image at `url` (site-relative or on SITE_URL), or ""."""
+    parts = urlsplit(url)
+    if parts.netloc and parts.netloc != urlsplit(settings.SITE_URL).netloc:
+        return ""
+    media = "/" + settings.MEDIA_URL.strip("/") + "/"
+    path = parts.path
+    if not path.startswith(media + BODY_FOLDER):
+        return ""
+    return path[len(media) :]
+
+
+def image_names(html):
+    """The stored names of the uploaded body images `html` shows."""
+    names = []
+    for tag in IMG_RE.findall(html):
+        attrs = dict(ATTR_RE.findall(tag))
+        if name := body_image_name(unescape(attrs.get("src", ""))):
+            names.append(name)
+    return names
+
+
+def with_renditions(html, manifests):
+    """`html` with each uploaded image shown as a `<picture>` of its WebP and JPEG renditions.
+
+    `manifests` maps a stored name to its renditions manifest; an image without one is left as
+    it is.
+    """
+
+    def picture(match):
+        attrs = dict(ATTR_RE.findall(match[0]))
+        made = renditions.Renditions.from_manifest(
+            manifests.get(body_image_name(unescape(attrs.get("src", ""))))
+        )
+        if made is None:
+            return match[0]
+        fallback = made.fallback
+        return (
+            f'<picture><source type="image/webp" srcset="{escape(made.srcset_webp)}" '
+            f'sizes="{BODY_SIZES}"><img src="{escape(fallback.url)}" '
+            f'srcset="{escape(made.srcset_jpeg)}" sizes="{BODY_SIZES}" width="{fallback.width}" '
+            f'height="{fallback.height}" alt="{attrs.get("alt", "")}" loading="lazy"></picture>'
+        )
+
+    return IMG_RE.sub(picture, html)
+
+
+def with_fallbacks(html, manifests):
+    """`html` with each uploaded image's `src` pointing at its JPEG rendition (for feeds)."""
+
+    def fallback(match):
+        tag = match[0]
+        attrs = dict(ATTR_RE.findall(tag))
+        made = renditions.Renditions.from_manifest(
+            manifests.get(body_image_name(unescape(attrs.get("src", ""))))
+        )
+        if made is None:
+            return tag
+        return tag.replace(f'src="{attrs["src"]}"', f'src="{escape(made.fallback.url)}"', 1)
+
+    return IMG_RE.sub(fallback, html)
