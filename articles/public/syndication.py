@@ -1,8 +1,9 @@
 """RSS 2.0 and Atom feeds of the latest published articles: the site's, a tag's, a source's.
 
 Items carry the summary as description, the full sanitized body as content (`content:encoded` in
-RSS, `<content type="html">` in Atom), the tags as categories and the header image as a real
-enclosure with its length and type.
+RSS, `<content type="html">` in Atom; every link and image URL absolute, body images as their JPEG
+rendition), the tags as categories and the header image as a real enclosure with its length and
+type.
 """
 
 import mimetypes
@@ -17,6 +18,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from taggit.models import Tag
 
 from articles.models import Article, Source
+from articles.public.body import feed_body
 from articles.public.seo import absolute_url
 
 FEED_ITEMS = 30
@@ -127,7 +129,7 @@ class LatestArticlesFeed(Feed):
         return [enclosure] if enclosure else []
 
     def item_extra_kwargs(self, item):
-        return {"content": item.body}
+        return {"content": feed_body(item)}
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django import template
 
-from articles.public import search
+from articles.public import body, search
 
 register = template.Library()
 
@@ -27,3 +27,9 @@ def page_url(context, number):
 def isoformat(value):
     """An aware datetime in UTC to the second, as HTML's <time> and crawlers read it."""
     return value.astimezone(dt.UTC).isoformat(timespec="seconds") if value else ""
+
+
+@register.filter
+def article_body(html):
+    """The stored body as the page shows it: uploaded images as their renditions."""
+    return body.page_body(html)
