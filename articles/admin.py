@@ -360,9 +360,10 @@ class ImportRunAdmin(admin.ModelAdmin):
         ("dry_run", "forced"),
         ("created", "updated", "unchanged", "conflicts", "failed"),
         "failure_list",
+        "sanitized",
         "error",
     ]
-    readonly_fields = ["state", "path_list", "failure_list"]
+    readonly_fields = ["state", "path_list", "failure_list", "sanitized"]
 
     def has_add_permission(self, request):
         return False

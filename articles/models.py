@@ -342,6 +342,7 @@ class ImportRun(models.Model):
     failed = models.PositiveIntegerField(default=0)
     failures = models.JSONField(default=list, help_text='[{"path": ..., "reason": ...}, ...]')
     error = models.TextField(blank=True, help_text="Why the run as a whole stopped, if it did.")
+    sanitized = models.JSONField(default=list, help_text='[{"path": ..., "removed": ...}, ...]')
 
     class Meta:
         ordering = ["-started_at"]
@@ -381,13 +382,10 @@ class BodyImage(models.Model):
     """An image uploaded for article bodies: pages show its renditions, never the upload."""
 
     image = models.ImageField(upload_to="body/%Y/%m/", width_field="width", height_field="height")
-    width = models.PositiveIntegerField(default=0, editable=False)
-    height = models.PositiveIntegerField(default=0, editable=False)
+    width, height = models.PositiveIntegerField(default=0), models.PositiveIntegerField(default=0)
     alt = models.CharField("alt text", max_length=300, help_text="What the image shows.")
     renditions = models.JSONField(default=dict, blank=True, editable=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
-from html.parser import HTMLParser
+from html import unescape
 from urllib.parse import urljoin, urlsplit
 
 import nh3
@@ -53,8 +53,6 @@ ALIASES = frozenset({"b", "i"})
 MANAGED_ATTRIBUTES = frozenset({"rel"})
 URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):")
-# Elements dropped with their content, not just their tags (nh3's default list).
-DROPPED_WITH_CONTENT = frozenset({"script", "style"})
 EXTERNAL_REL = "noopener noreferrer nofollow"
 LINK_RE = re.compile(r'<a((?:\s+[^\s=>]+(?:="[^"]*")?)*)>')
 HREF_RE = re.compile(r'\shref="([^"]*)"')
@@ -172,45 +170,38 @@ class Removed:
         return "; ".join(parts)
 
 
-class _RemovalFinder(HTMLParser):
-    """Walks the input with the sanitizer's rules and notes what they drop."""
-
-    def __init__(self, rules):
-        super().__init__(convert_charrefs=True)
-        self.rules = rules
-        self.removed = Removed()
-        self.skipping = None
-
-    def handle_starttag(self, tag, attrs):
-        if self.skipping:
-            return
-        if tag not in self.rules["tags"]:
-            self.removed.elements[tag] += 1
-            if tag in DROPPED_WITH_CONTENT:
-                self.skipping = tag
-            return
-        allowed = self.rules["attributes"].get(tag, frozenset())
-        for name, value in attrs:
-            if name in MANAGED_ATTRIBUTES:
-                continue
-            if name not in allowed:
-                self.removed.attributes[name] += 1
-            elif name in URL_ATTRIBUTES and _disguised_scheme(
-                value or "", self.rules["url_schemes"]
-            ):
-                self.removed.urls.append((value or "")[:80])
-
-    def handle_endtag(self, tag):
-        if tag == self.skipping:
-            self.skipping = None
+# A start tag and its attributes, read leniently: good enough to name what the sanitizer drops.
+START_TAG_RE = re.compile(r"<([a-zA-Z][^\s/>]*)([^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*)>")
+ATTRIBUTE_RE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
+DROPPED_CONTENT_RE = re.compile(
+    r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)|<!--.*?(?:-->|$)", re.IGNORECASE | re.DOTALL
+)
 
 
 def removed_markup(html):
     """What `sanitize_html(html)` drops: elements, attributes and URLs, by name."""
-    finder = _RemovalFinder(allowlist())
-    finder.feed(html)
-    finder.close()
-    return finder.removed
+    rules = allowlist()
+    removed = Removed()
+    for match in DROPPED_CONTENT_RE.finditer(html):
+        if match[1]:
+            removed.elements[match[1].lower()] += 1
+    for match in START_TAG_RE.finditer(DROPPED_CONTENT_RE.sub("", html)):
+        tag = match[1].lower()
+        if tag not in rules["tags"]:
+            removed.elements[tag] += 1
+            continue
+        allowed = rules["attributes"].get(tag, frozenset())
+        for name, value in ATTRIBUTE_RE.findall(match[2]):
+            name = name.lower()
+            if name in MANAGED_ATTRIBUTES:
+                continue
+            if name not in allowed:
+                removed.attributes[name] += 1
+            elif name in URL_ATTRIBUTES:
+                url = unescape(value.strip("\"'"))
+                if _disguised_scheme(url, rules["url_schemes"]):
+                    removed.urls.append(url[:80])
+    return removed
 
 
 def sanitize_html_report(html, *, base_url="", site_url=None):

@@ -38,6 +38,7 @@ class ImportResult:
     counts: Counter = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
     overwritten: list[str] = field(default_factory=list)  # updated over an editor's changes
+    sanitized: list[tuple[str, str]] = field(default_factory=list)  # (path, what was removed)
 
     def add(self, outcome):
         self.counts[outcome] += 1
@@ -95,6 +96,7 @@ def finish_run(run, result, *, error=""):
     for name, value in count_values(result.counts).items():
         setattr(run, name, value)
     run.failures = [{"path": path, "reason": reason} for path, reason in result.failures]
+    run.sanitized = [{"path": path, "removed": removed} for path, removed in result.sanitized]
     run.error = error
     run.finished_at = timezone.now()
     run.save()
