@@ -51,14 +51,12 @@ def table_estimate(alias, table):
 class ArticleChangeList(ChangeList):
     def get_queryset(self, request, exclude_parameters=None):
         # Bodies are the bulk of each row and the list never shows them.
-        return super().get_queryset(request, exclude_parameters).defer("body")
-
-    def get_ordering(self, request, queryset):
+        queryset = super().get_queryset(request, exclude_parameters).defer("body")
         # A search lists the best matches first, as the site's search does, unless a column
         # header asks for another order.
-        if self.query and ORDER_VAR not in self.params:
-            return RANKED
-        return super().get_ordering(request, queryset)
+        if "search_rank" in queryset.query.annotations and ORDER_VAR not in self.params:
+            queryset = queryset.order_by(*RANKED)
+        return queryset
 
 
 class PublicationFilter(admin.SimpleListFilter):

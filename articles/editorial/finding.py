@@ -34,6 +34,9 @@ class TagFilter(admin.SimpleListFilter):
     parameter_name = "tag"
     template = "admin/articles/article/tag_filter.html"
 
+    def has_output(self):
+        return True  # the text box, even before any tag is chosen
+
     def lookups(self, request, model_admin):
         # Only the chosen tag, so the admin accepts the parameter; no list of all the tags.
         value = self.value()
