@@ -19,15 +19,20 @@ BODY_SIZES = "(min-width: 760px) 720px, 100vw"
 
 
 def body_image_name(url):
-    """The stored name of an uploaded body image at `url` (site-relative or on SITE_URL), or ""."""
-    parts = urlsplit(url)
-    if parts.netloc and parts.netloc != urlsplit(settings.SITE_URL).netloc:
+    """The stored name of an uploaded body image at `url`, or "" for any other image.
+
+    `MEDIA_URL` may be a path (served by the site: the URL may be relative or on `SITE_URL`) or
+    a full URL (object storage).
+    """
+    media = settings.MEDIA_URL
+    if "://" not in media:
+        parts = urlsplit(url)
+        if parts.netloc and parts.netloc != urlsplit(settings.SITE_URL).netloc:
+            return ""
+        media, url = "/" + media.strip("/") + "/", parts.path
+    if not url.startswith(media + BODY_FOLDER):
         return ""
-    media = "/" + settings.MEDIA_URL.strip("/") + "/"
-    path = parts.path
-    if not path.startswith(media + BODY_FOLDER):
-        return ""
-    return path[len(media) :]
+    return url[len(media) :]
 
 
 def image_names(html):

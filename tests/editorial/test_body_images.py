@@ -4,8 +4,9 @@ import xml.etree.ElementTree as ET
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase, override_settings
 
+from articles.images.body import body_image_name
 from articles.models import BodyImage
 from tests.factories import make_article
 from tests.image_files import image_bytes, png_claiming_size, upload
@@ -95,3 +96,16 @@ class BodyImageTests(TestCase):
                 f"{settings.SITE_URL}/about/",
                 f"{settings.SITE_URL}/media/{fallback}",
             ]
+
+
+class BodyImageNameTests(SimpleTestCase):
+    def test_knows_our_uploads_by_url_and_nothing_else(self):
+        assert body_image_name("/media/body/2026/11/a.jpg") == "body/2026/11/a.jpg"
+        assert body_image_name(f"{settings.SITE_URL}/media/body/a.jpg") == "body/a.jpg"
+        assert body_image_name("https://partner.example/media/body/a.jpg") == ""
+        assert body_image_name("/media/images/2026/11/header.jpg") == ""
+
+    @override_settings(MEDIA_URL="https://bucket.example/media/")
+    def test_knows_them_on_object_storage_too(self):
+        assert body_image_name("https://bucket.example/media/body/a.jpg") == "body/a.jpg"
+        assert body_image_name("/media/body/a.jpg") == ""
