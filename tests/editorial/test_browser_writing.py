@@ -30,8 +30,10 @@ def write_article(page):
     page.click("dialog[open] button[type=submit]")
     page.wait_for_selector("dialog[open]", state="detached")
     page.wait_for_selector(".tiptap a[href='https://energy.example/report']")
-    body.locator("p", has_text="Read the").click()
-    page.keyboard.press("End")
+    body.focus()
+    page.wait_for_function("() => document.activeElement.classList.contains('ProseMirror')")
+    page.keyboard.press("ArrowRight")  # after "report", the end of the paragraph
+    page.wait_for_function("() => window.getSelection().isCollapsed")
     page.keyboard.press("Enter")
     page.keyboard.type("- Two batteries")
     page.keyboard.press("Enter")
@@ -85,6 +87,11 @@ def test_editor_writes_saves_a_draft_and_publishes_a_rich_text_article(
     page.press("#id_title", "Tab")
     assert page.input_value("#id_slug") == "microgrids-power-the-harbour"
     write_article(page)
+    written = page.input_value("#id_body")
+    assert written.startswith("<h2>Why it matters</h2><p>The harbour now runs on <strong>"), written
+    assert ' <a href="https://energy.example/report" title="">report</a></p><ul>' in written, (
+        written
+    )
     upload_image(page, photo, blocked)
     page.locator(".field-body").screenshot(path=SCREENSHOTS / "admin-body-editor.png")
     page.click(".prose-menubar button[title='edit HTML']")
