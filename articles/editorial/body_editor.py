@@ -8,9 +8,6 @@ the editor with `injectCSS: false`; the import map django-js-asset writes inline
 its hash (`articles.serving.middleware`).
 """
 
-import re
-from html import unescape
-
 from django.urls import reverse
 from django_prose_editor.widgets import (
     AdminProseEditorWidget,
@@ -19,13 +16,10 @@ from django_prose_editor.widgets import (
 )
 from js_asset import Media, Script
 
-from articles.images.body import body_image_name
+from articles.images.body import images
 from articles.sanitize import BODY_EXTENSIONS
 
 PRESET = "newsroom"
-IMG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-ALT_RE = re.compile(r'\salt="([^"]*)"')
-SRC_RE = re.compile(r'\ssrc="([^"]*)"')
 
 
 def images_without_alt(body):
@@ -34,12 +28,7 @@ def images_without_alt(body):
     Images a partner's release brought along are left to the import: only our uploads, which
     the editor inserts, must be described before saving.
     """
-    missing = 0
-    for tag in IMG_RE.findall(body):
-        src, alt = SRC_RE.search(tag), ALT_RE.search(tag)
-        if src and body_image_name(unescape(src[1])) and not (alt and unescape(alt[1]).strip()):
-            missing += 1
-    return missing
+    return sum(1 for name, alt in images(body) if name and not (alt or "").strip())
 
 
 class BodyEditorWidget(AdminProseEditorWidget):

@@ -35,14 +35,19 @@ def body_image_name(url):
     return url[len(media) :]
 
 
-def image_names(html):
-    """The stored names of the uploaded body images `html` shows."""
-    names = []
+def images(html):
+    """`(stored name or "", alt text)` of each image in the sanitized `html`, alt None if absent."""
+    found = []
     for tag in IMG_RE.findall(html):
         attrs = dict(ATTR_RE.findall(tag))
-        if name := body_image_name(unescape(attrs.get("src", ""))):
-            names.append(name)
-    return names
+        alt = unescape(attrs["alt"]) if "alt" in attrs else None
+        found.append((body_image_name(unescape(attrs.get("src", ""))), alt))
+    return found
+
+
+def image_names(html):
+    """The stored names of the uploaded body images `html` shows."""
+    return [name for name, _ in images(html) if name]
 
 
 def with_renditions(html, manifests):
@@ -53,10 +58,7 @@ def with_renditions(html, manifests):
     """
 
     def picture(match):
-        attrs = dict(ATTR_RE.findall(match[0]))
-        made = renditions.Renditions.from_manifest(
-            manifests.get(body_image_name(unescape(attrs.get("src", ""))))
-        )
+        attrs, made = _renditions_of(match[0], manifests)
         if made is None:
             return match[0]
         fallback = made.fallback
@@ -75,12 +77,16 @@ def with_fallbacks(html, manifests):
 
     def fallback(match):
         tag = match[0]
-        attrs = dict(ATTR_RE.findall(tag))
-        made = renditions.Renditions.from_manifest(
-            manifests.get(body_image_name(unescape(attrs.get("src", ""))))
-        )
+        attrs, made = _renditions_of(tag, manifests)
         if made is None:
             return tag
         return tag.replace(f'src="{attrs["src"]}"', f'src="{escape(made.fallback.url)}"', 1)
 
     return IMG_RE.sub(fallback, html)
+
+
+def _renditions_of(tag, manifests):
+    """The `<img>` tag's src and alt attributes, and its renditions (None if it has none)."""
+    attrs = dict(ATTR_RE.findall(tag))
+    manifest = manifests.get(body_image_name(unescape(attrs.get("src", ""))))
+    return attrs, renditions.Renditions.from_manifest(manifest)
