@@ -1,5 +1,8 @@
 """Full-text search over published articles: SQLite FTS5 or PostgreSQL, behind `search()`.
 
+The editors' list searches every article with the same engines and ranking through
+`search_including()`, which also takes the articles a second condition finds (a tag, a source).
+
 Readers type words, "quoted phrases" and prefixes ending in `*`. `parse_query()` reduces any input
 to that grammar (every other character is a separator), so no reader can reach the engines' own
 query syntax: hostile input finds nothing rather than failing.
