@@ -7,11 +7,12 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from articles import revisions
-from articles.editorial import body_images, finding, new_article, workflow
+from articles.editorial import errors, finding, history, workflow
 from articles.editorial.changelist import (
     ArticleChangeList,
     AttentionFilter,
@@ -19,7 +20,14 @@ from articles.editorial.changelist import (
     MonthFilter,
     PublicationFilter,
 )
-from articles.editorial.forms import ArticleActionForm, ArticleAdminForm
+from articles.editorial.forms import (
+    RENDITIONS_FAILED_WARNING,
+    ArticleActionForm,
+    ArticleAdminForm,
+    CleanTextForm,
+)
+from articles.editorial.writing import WritingAdminMixin
+from articles.images.renditions import failed as renditions_failed
 from articles.models import Article, ImportRun, Revision, Source, Status
 
 admin.site.site_header = admin.site.site_title = settings.SITE_NAME
@@ -27,6 +35,7 @@ admin.site.index_title = "The editors’ room"
 
 
 class NewsroomAdmin(admin.ModelAdmin):
+    form = CleanTextForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
@@ -70,18 +79,19 @@ class SourceAdmin(NewsroomAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(NewsroomAdmin):
+class ArticleAdmin(WritingAdminMixin, NewsroomAdmin):
     form = ArticleAdminForm
     action_form = ArticleActionForm
     actions = ["publish", "unpublish", "add_tag"]
+    # What an editor scans for first comes first; on a narrow screen the rest folds away.
     list_display = [
-        "thumbnail",
         "title",
-        "article_id",
-        "source",
-        "published_on",
         "publication",
+        "published_on",
         "tag_list",
+        "source",
+        "article_id",
+        "thumbnail",
     ]
     list_display_links = ["title"]
     list_filter = [
@@ -154,26 +164,10 @@ class ArticleAdmin(NewsroomAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
 
-    def get_search_results(self, request, queryset, search_term):
-        if not search_term.strip():
-            return queryset, False
-        return finding.admin_search(queryset, search_term), False
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        return fieldsets if obj is not None else new_article.without_article_id(fieldsets)
-
     def get_readonly_fields(self, request, obj=None):
+        # The article ID is the key for ever: shown on the change form, never editable there.
         readonly = super().get_readonly_fields(request, obj)
         return [*readonly, "article_id"] if obj is not None else readonly
-
-    def get_changeform_initial_data(self, request):
-        return {**new_article.initial_values(), **super().get_changeform_initial_data(request)}
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST":
-            request.POST = new_article.with_chosen_status(request.POST)
-        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_changelist(self, request, **kwargs):
         return ArticleChangeList
@@ -184,16 +178,9 @@ class ArticleAdmin(NewsroomAdmin):
             self.admin_site.admin_view(self.restore_view),
             name="articles_article_restore",
         )
-        view = self.admin_site.admin_view
-        picker = view(lambda request: body_images.picker_view(self, request))
-        return [
-            restore,
-            path("body-images/", picker, name="articles_bodyimage_picker"),
-            path("tags/", view(finding.tag_suggestions), name="articles_article_tags"),
-            *super().get_urls(),
-        ]
+        return [restore, *self.writing_urls(), *super().get_urls()]
 
-    @admin.display(description="")
+    @admin.display(description="image")
     def thumbnail(self, article):
         renditions = article.renditions
         if not renditions:
@@ -208,7 +195,7 @@ class ArticleAdmin(NewsroomAdmin):
 
     @admin.display(description="date", ordering="date")
     def published_on(self, article):
-        return date_format(article.date, "Y-m-d H:i")
+        return date_format(timezone.localtime(article.date), "Y-m-d H:i")
 
     @admin.display(description="status", ordering="status")
     def publication(self, article):
@@ -236,16 +223,11 @@ class ArticleAdmin(NewsroomAdmin):
     def save_model(self, request, obj, form, change):
         before = Article.objects.get(pk=obj.pk) if change else None
         form.revision_before = revisions.snapshot(before) if before else {}
-        if change:
-            super().save_model(request, obj, form, change)
-        else:
-            new_article.create_numbered(obj)
+        super().save_model(request, obj, form, change)  # WritingAdminMixin numbers a new one
         for warning in form.length_warnings():
             messages.warning(request, warning)
-        if form.body_removed:
-            messages.warning(
-                request, f"Removed from the body on saving: {form.body_removed.describe()}."
-            )
+        if obj.image and renditions_failed(obj.image_renditions):
+            messages.warning(request, RENDITIONS_FAILED_WARNING)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -255,9 +237,15 @@ class ArticleAdmin(NewsroomAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            context["revisions"] = revisions.history(obj)
+            context["revisions"] = history.entries(revisions.history(obj))
             context["restorable"] = revisions.RESTORABLE_FIELDS
+        context["error_summary"] = errors.summary(context["adminform"].form)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        page = history.page(article, request.GET.get("revisions")) if article else None
+        return super().history_view(request, object_id, {"history": page, **(extra_context or {})})
 
     def restore_view(self, request, object_id):
         article = self.get_object(request, unquote(object_id))

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from articles.body_image import BodyImage  # noqa: F401 (re-exported: the app's models)
 from articles.images import crops, renditions
 
 http_url = URLValidator(schemes=["http", "https"])
@@ -111,10 +112,6 @@ class ArticleQuerySet(models.QuerySet):
         """Articles published for a time that has not come yet: the site shows them then."""
         return self.filter(status=Status.PUBLISHED, date__gt=timezone.now())
 
-    def next_article_id(self):
-        """One past the highest article_id (feeds, the admin); callers retry on a collision."""
-        return (self.aggregate(highest=models.Max("article_id"))["highest"] or 0) + 1
-
     def missing_alt_text(self):
         """Articles with a header image (uploaded or imported) but no alt text."""
         return self.filter(MISSING_ALT_TEXT)
@@ -122,7 +119,10 @@ class ArticleQuerySet(models.QuerySet):
     def in_month(self, month):
         """Articles dated in the UTC month starting on the date `month`."""
         start = dt.datetime(month.year, month.month, 1, tzinfo=dt.UTC)
-        end = (start + dt.timedelta(days=32)).replace(day=1)
+        try:
+            end = (start + dt.timedelta(days=32)).replace(day=1)
+        except OverflowError:  # December 9999, the last month a date can name
+            return self.filter(date__gte=start)
         return self.filter(date__gte=start, date__lt=end)
 
     def related_to(self, article, tag_ids, *, window=RELATED_WINDOW):
@@ -250,11 +250,29 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if self.article_id_changed() and "article_id" in (
+            kwargs.get("update_fields") or ["article_id"]
+        ):
+            raise ValidationError({"article_id": "The article ID is the article's key for ever."})
+        super().save(*args, **kwargs)
+        self._stored_article_id = self.article_id
+
     def get_absolute_url(self):
         return reverse(
             "articles:detail",
             kwargs={"month": self.date, "article_id": self.article_id, "slug": self.slug},
         )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._stored_article_id = article.__dict__.get("article_id")  # None if deferred
+        return article
+
+    def article_id_changed(self):
+        """Whether `article_id` differs from the stored row's: it is the key for ever."""
+        return getattr(self, "_stored_article_id", None) not in (None, self.article_id)
 
     @property
     def is_public(self):
@@ -271,6 +289,8 @@ class Article(models.Model):
 
     def clean(self):
         errors = {}
+        if self.article_id_changed():
+            errors["article_id"] = f"The article ID is the key for ever: {self._stored_article_id}."
         if self.status == Status.PUBLISHED and self.lacks_alt_text:
             errors["image_alt"] = (
                 "Describe the header image before publishing: alt text is required."
@@ -376,20 +396,3 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.article_id}: {', '.join(self.changes)} ({self.get_origin_display()})"
-
-
-class BodyImage(models.Model):
-    """An image uploaded for article bodies: pages show its renditions, never the upload."""
-
-    image = models.ImageField(upload_to="body/%Y/%m/", width_field="width", height_field="height")
-    width, height = models.PositiveIntegerField(default=0), models.PositiveIntegerField(default=0)
-    alt = models.CharField("alt text", max_length=300, help_text="What the image shows.")
-    renditions = models.JSONField(default=dict, blank=True, editable=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return self.alt

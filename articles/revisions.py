@@ -66,7 +66,7 @@ def snapshot(article, fields=TRACKED_FIELDS):
     return values
 
 
-def diff(old, new):
+def diff(old, new) -> dict:
     """`{field: [old, new]}` for each field whose value differs between the two mappings."""
     changes = {}
     for name, value in new.items():
@@ -80,7 +80,7 @@ def is_empty(value):
     return value is None or value == "" or value == []
 
 
-def record(article, changes, *, user=None, origin=Origin.ADMIN, import_run=None):
+def record(article, changes, *, user=None, origin=Origin.ADMIN, import_run=None) -> Revision | None:
     """Keep `changes` (`{field: [old, new]}`) to `article` as a revision; None when empty."""
     if not changes:
         return None
@@ -93,7 +93,9 @@ def record(article, changes, *, user=None, origin=Origin.ADMIN, import_run=None)
     )
 
 
-def record_many(changes_by_article, *, user=None, origin=Origin.IMPORT, import_run=None):
+def record_many(
+    changes_by_article, *, user=None, origin=Origin.IMPORT, import_run=None
+) -> list[Revision]:
     """Keep one revision per `(article, changes)` pair in one query, skipping empty changes."""
     revisions = [
         Revision(
@@ -113,7 +115,7 @@ class RestoreError(ValueError):
     """The revision has no restorable value for that field."""
 
 
-def restore(revision, field, *, side="old", user=None):
+def restore(revision, field, *, side="old", user=None) -> Revision | None:
     """Set `field` of the revision's article back to its value before (`old`) or after (`new`)
     that revision, and keep the restore as a revision itself; None when nothing changes."""
     if field not in RESTORABLE_FIELDS:
@@ -151,6 +153,6 @@ def restorable_crop(article, crop):
     return article.image_crop
 
 
-def history(article, limit=50):
+def history(article, limit=50) -> list[Revision]:
     """The article's latest revisions, newest first, with who made them."""
     return list(article.revisions.select_related("user", "import_run")[:limit])

@@ -1,9 +1,15 @@
-"""The one HTML sanitizer: third-party markup passes through here before it is stored.
+"""The one HTML sanitizer and the one text normaliser: outside text passes here before it is stored.
 
-What it keeps is what the admin's body editor offers: both come from `BODY_EXTENSIONS`, the
-editor's extension list, through django-prose-editor's `allowlist_from_extensions()`, so the
-editor cannot produce what the sanitizer strips. The only additions are `ALIASES`, older
-spellings the editor reads as its own marks (`<b>` is bold, `<i>` italic).
+`clean_text()` drops what XML 1.0 cannot carry (C0 and C1 controls but tab and newlines,
+surrogates, U+FFFE/U+FFFF): typed, imported or polled, such characters would otherwise be stored
+and break every feed and sitemap that prints them. Forms, the front matter parser and the feed
+item parser call it at the boundary; the feed and sitemap writers call it again as a last defence.
+
+What `sanitize_html()` keeps is what the admin's body editor offers: both come from
+`BODY_EXTENSIONS`, the editor's extension list, through django-prose-editor's
+`allowlist_from_extensions()`, so the editor cannot produce what the sanitizer strips. The only
+additions are `ALIASES`, older spellings the editor reads as its own marks (`<b>` is bold, `<i>`
+italic).
 
 Whatever is dropped is reported (`sanitize_html_report()`): an editor or an import run is told
 which elements, attributes and URLs went. Links to other sites get `rel="nofollow"` (and
@@ -52,6 +58,8 @@ ALIASES = frozenset({"b", "i"})
 # Attributes the sanitizer sets itself, never taken from the input (and so never "removed").
 MANAGED_ATTRIBUTES = frozenset({"rel"})
 URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+# Text XML 1.0 cannot carry, and controls no reader sees (tab, newline and return stay).
+UNPRINTABLE_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 EXTERNAL_REL = "noopener noreferrer nofollow"
 LINK_RE = re.compile(r'<a((?:\s+[^\s=>]+(?:="[^"]*")?)*)>')
@@ -121,7 +129,7 @@ def _add_rel(match, site_url):
     return match[0]
 
 
-def sanitize_html(html, *, base_url="", site_url=None):
+def sanitize_html(html, *, base_url="", site_url=None) -> str:
     """Return `html` with everything executable removed: only known-safe markup survives.
 
     With a `base_url` (where a feed came from), relative links and images are made absolute.
@@ -207,3 +215,33 @@ def removed_markup(html):
 def sanitize_html_report(html, *, base_url="", site_url=None):
     """`sanitize_html()`, and a `Removed` saying what it took out."""
     return sanitize_html(html, base_url=base_url, site_url=site_url), removed_markup(html)
+
+
+def clean_text(value):
+    """Return `value` without the characters XML 1.0 cannot carry (and invisible controls)."""
+    return UNPRINTABLE_RE.sub("", value) if value else value
+
+
+# Tags: taggit's name column holds 100 characters; an article page joins its tags in one query,
+# so a list of thousands would break it (SQLite's "too many SQL variables"), and no reader
+# needs more than a few dozen.
+TAG_MAX_LENGTH = 100
+TAGS_MAX = 50
+
+
+def clean_tags(names):
+    """Normalise tag names (whitespace collapsed, unprintables dropped, first of duplicates).
+
+    Tags are case-insensitive (TAGGIT_CASE_INSENSITIVE): "Energy" after "energy" is a duplicate.
+    Raise `ValueError` saying why for a tag over TAG_MAX_LENGTH or more than TAGS_MAX tags.
+    """
+    tags = {}  # by lower-cased name; a dict keeps the order
+    for name in names:
+        tag = " ".join(clean_text(name).split())
+        if len(tag) > TAG_MAX_LENGTH:
+            raise ValueError(f"tag is longer than {TAG_MAX_LENGTH} characters: {tag[:40]!r}...")
+        if tag:
+            tags.setdefault(tag.lower(), tag)
+    if len(tags) > TAGS_MAX:
+        raise ValueError(f"{len(tags):,} tags, over the limit of {TAGS_MAX} per article")
+    return tuple(tags.values())

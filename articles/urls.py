@@ -1,9 +1,10 @@
 from django.urls import path, register_converter
 
 from articles.public import sitemaps, syndication, views
-from articles.public.converters import ArticleSlugConverter, YearMonthConverter
+from articles.public.converters import ArticleIdConverter, ArticleSlugConverter, YearMonthConverter
 
 register_converter(YearMonthConverter, "yyyymm")
+register_converter(ArticleIdConverter, "article_id")
 register_converter(ArticleSlugConverter, "article_slug")
 
 app_name = "articles"
@@ -12,14 +13,17 @@ urlpatterns = [
     path("", views.LatestArticlesView.as_view(), name="latest"),
     path("<yyyymm:month>/", views.MonthArchiveView.as_view(), name="month"),
     path(
-        "<yyyymm:month>/<int:article_id>-<article_slug:slug>",
+        "<yyyymm:month>/<article_id:article_id>-<article_slug:slug>",
         views.ArticleDetailView.as_view(),
         name="detail",
     ),
     # Stale or sloppy spellings of an article URL: the view answers 301 to the canonical one.
-    path("<yyyymm:month>/<int:article_id>-<article_slug:slug>/", views.ArticleDetailView.as_view()),
-    path("<yyyymm:month>/<int:article_id>", views.ArticleDetailView.as_view()),
-    path("<yyyymm:month>/<int:article_id>/", views.ArticleDetailView.as_view()),
+    path(
+        "<yyyymm:month>/<article_id:article_id>-<article_slug:slug>/",
+        views.ArticleDetailView.as_view(),
+    ),
+    path("<yyyymm:month>/<article_id:article_id>", views.ArticleDetailView.as_view()),
+    path("<yyyymm:month>/<article_id:article_id>/", views.ArticleDetailView.as_view()),
     path("tags/<article_slug:slug>/", views.TagView.as_view(), name="tag"),
     path("sources/<article_slug:slug>/", views.SourceView.as_view(), name="source"),
     path("search/", views.SearchView.as_view(), name="search"),

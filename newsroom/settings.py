@@ -120,7 +120,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
+# The newsroom's own zone (an IANA name such as Europe/Berlin): the admin shows and takes times in
+# it and the public pages show them in it, zone named. Storage, feeds and sitemaps stay UTC.
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 # One language, site and admin: without the translation machinery every value a template
 # prints skips a language lookup (6% of an article page).
 USE_I18N = False
@@ -173,6 +175,8 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 # Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https, and
 # only if that proxy overwrites the header on every request.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers ask /healthz over plain HTTP on the private network: no redirect for it.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = tuple(env.list("SECURE_PROXY_SSL_HEADER", default=[])) or None
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)

@@ -16,6 +16,7 @@ LAYERS = {
     "articles.sanitize": 0,
     "articles.images": 0,
     "articles.models": 1,
+    "articles.body_image": 1,
     "articles.revisions": 2,
     "articles.checks": 2,
     "articles.serving": 2,

@@ -15,6 +15,8 @@ from articles.models import MISSING_ALT_TEXT, Status
 from articles.public.search import RANKED
 
 ESTIMATE_ABOVE = 10_000
+# Uploaded header images whose renditions could not be made (see articles.images.renditions).
+RENDITIONS_FAILED = Q(image_renditions__has_key="error") & ~Q(image="")
 
 
 class EstimatedCountPaginator(Paginator):
@@ -109,6 +111,8 @@ ATTENTION = {
     ),
     "missing_alt": ("Image without alt text", MISSING_ALT_TEXT),
     "enclosure_failed": ("Image fetch failed", ~Q(enclosure_error="")),
+    # The site shows the full-size upload meanwhile; saving or `retry_renditions` tries again.
+    "renditions_failed": ("Image renditions failed", RENDITIONS_FAILED),
 }
 
 

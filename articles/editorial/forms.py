@@ -1,3 +1,4 @@
+import logging
 from pathlib import PurePath
 
 from django import forms
@@ -5,18 +6,25 @@ from django.conf import settings
 from django.contrib.admin.helpers import ActionForm
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.forms.widgets import Script
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from articles.editorial import new_article
+from articles.editorial import datetimes, new_article, staging
 from articles.editorial.body_editor import BodyEditorWidget, images_without_alt
 from articles.images import crops, verify
 from articles.models import Article
-from articles.sanitize import Removed, sanitize_html_report
+from articles.sanitize import Removed, clean_tags, clean_text, sanitize_html_report
+
+logger = logging.getLogger(__name__)
 
 # Recommended lengths, shown by the live counters; going over is a warning, never a block.
 SUMMARY_MAX = 250
 DESCRIPTION_MIN, DESCRIPTION_MAX = 50, 160
+RENDITIONS_FAILED_WARNING = (
+    "The header image's smaller versions could not be made, so the site shows the full-size "
+    "upload for now. Saving again retries them (as does `manage.py retry_renditions`)."
+)
 EXTENSIONS = {"JPEG": {".jpg", ".jpeg"}, "PNG": {".png"}, "WEBP": {".webp"}, "GIF": {".gif"}}
 
 
@@ -68,7 +76,9 @@ class CropWidget(forms.MultiWidget):
         self.original_size = None  # (width, height) of the original upload, set by the form
         edges = [
             forms.NumberInput(
-                attrs={"step": "any", "min": "0", "max": "1", "data-edge": edge, "size": 7}
+                # Arrow keys step by a hundredth; dragged values finer than that still submit
+                # (the admin's form does not validate in the browser).
+                attrs={"step": "0.01", "min": "0", "max": "1", "data-edge": edge, "size": 7}
             )
             for edge in crops.EDGES
         ]
@@ -152,7 +162,21 @@ def https_urls(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class ArticleAdminForm(forms.ModelForm):
+class CleanTextForm(forms.ModelForm):
+    """A model form that drops unprintable characters from every text it cleans.
+
+    Typed or pasted, a vertical tab or an escape would be stored and break the feeds.
+    """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name, value in cleaned_data.items():
+            if isinstance(value, str):
+                cleaned_data[name] = clean_text(value)
+        return cleaned_data
+
+
+class ArticleAdminForm(CleanTextForm):
     image_crop = CropField(
         label="Crop",
         help_text="Which part of the header image the site shows, as fractions of its width and "
@@ -190,13 +214,19 @@ class ArticleAdminForm(forms.ModelForm):
         ]
         field_classes = {"image": HeaderImageField}
         widgets = {
+            "image": staging.StagedFileInput,
             "summary": counted(3, SUMMARY_MAX),
             "description": counted(2, DESCRIPTION_MAX, DESCRIPTION_MIN),
             "body": BodyEditorWidget(attrs={"rows": 16, "class": "vLargeTextField html-source"}),
         }
 
     class Media:
-        js = ["js/admin-counters.js", "js/admin-crop.js"]
+        js = [
+            "js/admin-counters.js",
+            "js/admin-crop.js",
+            Script("js/admin-errors.js", defer=True),
+            Script("js/admin-shortcuts.js", defer=True),
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -220,6 +250,19 @@ class ArticleAdminForm(forms.ModelForm):
                 else (self.instance.image.url, *size)
             )
             widget.original_size = size
+        if isinstance(self.fields.get("date"), forms.SplitDateTimeField):
+            datetimes.explain(self.fields["date"])
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and self._errors and "image" in self.fields:
+            staging.keep(self, "image")  # refused for another field: the upload is kept
+
+    def save(self, commit=True):
+        article = super().save(commit)
+        if "image" in self.fields:
+            staging.release(self, "image")
+        return article
 
     def clean_body(self):
         body, self.body_removed = sanitize_html_report(self.cleaned_data["body"])
@@ -230,6 +273,39 @@ class ArticleAdminForm(forms.ModelForm):
                 code="alt",
             )
         return body
+
+    def clean_tags(self):
+        try:
+            return list(clean_tags(self.cleaned_data["tags"]))
+        except ValueError as exc:
+            raise forms.ValidationError(f"Too many or too long: {exc}.", code="tags") from None
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self._errors:
+            self.store_image()
+
+    def store_image(self):
+        """Write a new upload to storage now: a storage that refuses it is a form error.
+
+        Left to the model's save, the failure would be a 500 after the form was accepted, and the
+        editor's other changes in this save would be lost with it.
+        """
+        image = self.instance.image
+        if not image or image._committed:
+            return
+        try:
+            image.save(image.name, image.file, save=False)
+        except Exception:  # any storage backend's failure (disk full, permissions, S3...)
+            logger.exception("could not store the uploaded header image %s", image.name)
+            self.add_error(
+                "image",
+                forms.ValidationError(
+                    "The image could not be stored (the media storage refused it); nothing was "
+                    "saved. Try again, or save without the new image and tell the site's admin.",
+                    code="storage",
+                ),
+            )
 
     def clean(self):
         cleaned_data = super().clean()

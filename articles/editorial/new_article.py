@@ -8,6 +8,7 @@ from the title when left empty, the date starts at now and the status at draft. 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from articles.ingest.feeds import next_article_id
 from articles.ingest.frontmatter import slug_for_title
 from articles.models import Article, Status
 
@@ -56,7 +57,7 @@ def with_chosen_status(post):
 def create_numbered(article):
     """Insert `article` under the next free article_id, retrying when another writer took it."""
     for attempt in range(ATTEMPTS):
-        article.article_id = Article.objects.next_article_id()
+        article.article_id = next_article_id()
         try:
             with transaction.atomic():
                 article.save(force_insert=True)

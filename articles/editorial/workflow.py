@@ -3,11 +3,13 @@
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from taggit.models import Tag
 
 from articles import revisions
 from articles.models import Article, Status, TaggedArticle
+from articles.sanitize import clean_tags
 from articles.serving.cache import invalidate_public_pages
 
 
@@ -17,12 +19,12 @@ class Outcome:
     refused: list = field(default_factory=list)
 
 
-def selected(queryset):
+def selected(queryset) -> QuerySet[Article]:
     """The articles of `queryset` (a changelist's, with its joins and prefetches), plainly."""
     return Article.objects.filter(pk__in=queryset.values("pk"))
 
 
-def set_status(queryset, status, *, user=None):
+def set_status(queryset, status, *, user=None) -> Outcome:
     """Give every article of `queryset` `status`; publishing refuses those lacking alt text."""
     with transaction.atomic():
         targets = selected(queryset).exclude(status=status)
@@ -47,9 +49,10 @@ def set_status(queryset, status, *, user=None):
 
 def add_tag(queryset, name, *, user=None):
     """Tag every article of `queryset` with `name` (an existing tag of that name, any case)."""
-    name = name.strip()
-    if not name:
+    names = clean_tags([name])  # the one rule for a tag's name; ValueError if over-long
+    if not names:
         raise ValueError("a tag needs a name")
+    name = names[0]
     with transaction.atomic():
         tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
         articles = list(

@@ -16,7 +16,7 @@ MIN_WIDTH, MIN_HEIGHT = 600, 315
 PRECISION = 4  # a ten-thousandth: under a pixel of any image the newsroom accepts per side
 
 
-def normalized(crop):
+def normalized(crop) -> dict | None:
     """`crop` with its edges as rounded floats, or None when it is (or covers) the whole image.
 
     Raise `ValidationError` when it is not a mapping of the four edges to numbers.
@@ -79,7 +79,7 @@ def box(crop, size):
     )
 
 
-def describe(crop):
+def describe(crop) -> str:
     """The crop as an editor reads it in the history: "whole image" or its four edges."""
     try:
         crop = normalized(crop)

@@ -21,6 +21,7 @@ Templates use `article.renditions` (None when there is no uploaded image)::
 import hashlib
 import json
 import logging
+import math
 import posixpath
 from dataclasses import asdict, dataclass
 from io import BytesIO
@@ -102,7 +103,7 @@ def srcset(renditions):
     return ", ".join(f"{r.url} {r.width}w" for r in renditions)
 
 
-def for_article(article):
+def for_article(article) -> Renditions | None:
     """The renditions of the article's current uploaded image, or None."""
     manifest = article.image_renditions
     if not article.image or not manifest or manifest.get("source") != article.image.name:
@@ -116,13 +117,17 @@ def widths_for(width):
     return widths + [width] if width <= WIDTHS[-1] else widths
 
 
-def generate(name, storage=default_storage, crop=None, preview=None):
+def generate(name, storage=default_storage, crop=None, preview=None) -> Renditions:
     """Make and store every rendition of the image stored as `name`, cut to `crop`.
 
     `preview` is the uncropped preview already made of this image: kept, not made again.
     """
+    # Made while the file is open: `flatten()` returns the decoded image itself when it can.
     with storage.open(name, "rb") as stored, Image.open(stored) as original:
-        full = flatten(original)
+        return _generate(flatten(decoded(original, crop)), name, storage, crop, preview)
+
+
+def _generate(full, name, storage, crop, preview):
     folder = posixpath.join("renditions", posixpath.splitext(name)[0])
     if preview is None:
         small = resized(full, min(PREVIEW_WIDTH, full.width))
@@ -169,15 +174,37 @@ def crop_suffix(crop):
     return f"-{digest[:10]}"
 
 
+def failed(manifest) -> bool:
+    """Whether the last attempt to make the renditions of the manifest's image failed."""
+    return bool(manifest) and "error" in manifest
+
+
+def decoded(image, crop=None):
+    """The image decoded at the smallest JPEG scale that still gives every rendition its pixels.
+
+    A JPEG decodes at 1/2, 1/4 or 1/8 of its size for nearly nothing (Pillow's draft mode): at
+    the 40-megapixel limit that is a tenth of the memory, and the widest rendition (cut from the
+    crop) still has its full 1600 pixels. Other formats decode whole.
+    """
+    if image.format == "JPEG":
+        crop = crops.normalized(crop) or crops.WHOLE
+        region = (crop["right"] - crop["left"], crop["bottom"] - crop["top"])
+        needed = max(WIDTHS[-1] / region[0], SOCIAL_SIZE[0] / region[0], PREVIEW_WIDTH)
+        scale = min(1, needed / image.width)
+        image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
+    image.load()
+    return image
+
+
 def flatten(image):
-    """An RGB copy of the image's first frame, transparency laid on white."""
+    """An RGB image of the first frame, transparency laid on white (a copy unless RGB already)."""
     image.seek(0)
     if image.mode in {"RGBA", "LA"} or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         background = Image.new("RGB", rgba.size, "white")
         background.paste(rgba, mask=rgba.getchannel("A"))
         return background
-    return image.convert("RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")
 
 
 def resized(image, width):
@@ -187,7 +214,7 @@ def resized(image, width):
     return image.resize((width, height), Image.Resampling.LANCZOS)
 
 
-def delete(names, storage=default_storage):
+def delete(names, storage=default_storage) -> None:
     """Remove the stored files `names`; missing ones are fine, failures are logged."""
     for name in names:
         try:
@@ -217,11 +244,12 @@ class Remade:
     obsolete: list[str]
 
 
-def remake(manifest, name, crop):
+def remake(manifest, name, crop) -> Remade | None:
     """The renditions of the image stored as `name`, cut to `crop`, given its current `manifest`.
 
     A new (or removed) image resets the crop: a region chosen on one picture means nothing on
-    another. Return None when the manifest already matches; else make what is needed and return
+    another. Renditions that failed before are tried again. Return None when the manifest
+    already matches; else make what is needed and return
     the new manifest with the files it no longer needs (delete them once the change commits).
     """
     manifest = manifest or {}
@@ -233,7 +261,7 @@ def remake(manifest, name, crop):
     new_image = manifest.get("source", "") != name
     if new_image or not name:
         crop = None
-    if not new_image and manifest.get("crop") == crop:
+    if not new_image and manifest.get("crop") == crop and not failed(manifest):
         return None
     obsolete = stale_files(manifest, keep=name)
     # Same image, new crop: the uncropped preview still shows it.
@@ -252,7 +280,7 @@ def remake(manifest, name, crop):
     return Remade(new_manifest, crop, obsolete)
 
 
-def files_of(manifest, image_name):
+def files_of(manifest, image_name) -> list[str]:
     """Every stored file of an image and its renditions (for deleting an article)."""
     names = stale_files(manifest or {})
     if image_name and image_name not in names:

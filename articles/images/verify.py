@@ -7,6 +7,7 @@ from django.conf import settings
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+OPTIMIZE_MAX_PIXELS = 12_000_000
 CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
 
 
@@ -30,7 +31,7 @@ class CleanImage:
         return CONTENT_TYPES[self.format]
 
 
-def clean_image(data, *, max_bytes=None, max_pixels=None):
+def clean_image(data, *, max_bytes=None, max_pixels=None) -> CleanImage:
     """Decode `data` fully, check it, and return it re-encoded without metadata.
 
     JPEG, PNG, WebP and GIF are accepted; EXIF orientation is applied, CMYK becomes RGB, an animated
@@ -51,8 +52,8 @@ def clean_image(data, *, max_bytes=None, max_pixels=None):
                     f"image is {width}×{height} pixels, over the limit of {max_pixels:,} pixels"
                 )
             probe.load()  # decode every byte now: truncated files fail here, not later
-            image = ImageOps.exif_transpose(probe)
-            return _reencode(image, fmt)
+            ImageOps.exif_transpose(probe, in_place=True)  # a copy would double the memory
+            return _reencode(probe, fmt)
     except ImageError:
         raise
     except Image.DecompressionBombError as exc:
@@ -69,8 +70,11 @@ def _reencode(image, fmt):
     elif image.mode not in {"RGB", "RGBA", "L", "LA", "P"}:
         image = image.convert("RGBA")
     buffer = BytesIO()
+    # libjpeg's optimised Huffman tables hold the whole image's coefficients: 113 MB more at
+    # 40 MP, for a file a few per cent smaller. Only small images get them.
+    optimize = image.width * image.height <= OPTIMIZE_MAX_PIXELS
     options = {
-        "JPEG": {"quality": 88, "optimize": True},
+        "JPEG": {"quality": 88, "optimize": optimize},
         "PNG": {"optimize": True},
         "WEBP": {"quality": 85},
         "GIF": {},

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 
 from articles.images.verify import ImageError, clean_image
 from articles.ingest.editor_changes import article_fingerprint, edited_since_import
@@ -35,7 +36,7 @@ class EnclosureResult:
     failures: list[tuple[int, str]] = field(default_factory=list)  # (article_id, reason)
 
 
-def pending(source=None, *, retry_failed=False):
+def pending(source=None, *, retry_failed=False) -> QuerySet[Article]:
     """Articles with an enclosure URL and no stored image yet, newest first."""
     articles = Article.objects.exclude(enclosure="").filter(image="")
     if not retry_failed:
@@ -45,7 +46,7 @@ def pending(source=None, *, retry_failed=False):
     return articles.order_by("-date", "-article_id").only("pk", "article_id", "enclosure")
 
 
-def fetch_enclosures(articles, *, on_result=None):
+def fetch_enclosures(articles, *, on_result=None) -> EnclosureResult:
     """Fetch the header image of each article; one failure never stops the others."""
     result = EnclosureResult()
     for article in articles:

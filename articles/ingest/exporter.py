@@ -10,13 +10,15 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import tomli_w
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from articles.ingest.frontmatter import DELIMITER
 from articles.models import Article, Status
 
 
-def export_queryset(*, source=None, since=None, tag=None, include_drafts=False):
+def export_queryset(
+    *, source=None, since=None, tag=None, include_drafts=False
+) -> QuerySet[Article]:
     """The articles an export writes: all published ones, narrowed by the given filters.
 
     `source` and `tag` match a name or a slug; `since` is an aware datetime.
@@ -33,7 +35,7 @@ def export_queryset(*, source=None, since=None, tag=None, include_drafts=False):
     return articles.distinct().order_by("date", "article_id")
 
 
-def export_articles(articles, folder):
+def export_articles(articles, folder) -> int:
     """Write each of `articles` to `folder`/YYYY/MM/<article_id>.md; return how many."""
     folder = Path(folder)
     count = 0

@@ -26,16 +26,16 @@ from articles.ingest.frontmatter import (
     slug_for_title,
     validate_http_url,
 )
-from articles.sanitize import sanitize_html_report
+from articles.sanitize import TAG_MAX_LENGTH, TAGS_MAX, clean_tags, clean_text, sanitize_html_report
 
 FEED_ITEM_ID_MAX_LENGTH = 500
 SUMMARY_MAX_LENGTH = 600
 UNTITLED_TITLE_LENGTH = 100
-TAG_MAX_LENGTH = 100
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 IMAGE_SUFFIX_RE = re.compile(r"\.(jpe?g|png|gif|webp)$", re.IGNORECASE)
 BLOCK_END_RE = re.compile(r"<(br|/p|/div|/li|/h[1-6]|/tr|/blockquote)\b[^>]*>", re.IGNORECASE)
 TAG_RE = re.compile(r"<[a-zA-Z/!]")
+ENTITY_RE = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
 
 
 class FeedError(ValueError):
@@ -77,7 +77,7 @@ class ParsedFeed:
     problems: tuple[str, ...] = ()  # about the feed as a whole; its good items still count
 
 
-def parse_feed(data, *, url="", response_headers=None):
+def parse_feed(data, *, url="", response_headers=None) -> ParsedFeed:
     """Parse feed bytes into a `ParsedFeed`; raise `FeedError` for anything that is not a feed.
 
     `url` is where the feed came from: relative links resolve against it.
@@ -153,7 +153,7 @@ def _describe(exc):
 def item_from_entry(entry, *, base=""):
     """Map one feedparser entry to a `FeedItem`; raise `ItemError` if it cannot be an article."""
     link = _http_url_or_blank(entry.get("link", ""), base)
-    item_id = (entry.get("id") or "").strip() or link
+    item_id = clean_text(entry.get("id") or "").strip() or link
     if not item_id:
         raise ItemError("the item has neither a guid/id nor a link")
     if len(item_id) > FEED_ITEM_ID_MAX_LENGTH:
@@ -203,7 +203,7 @@ def _body_and_summary(entry, base):
         body = summary_html  # RSS puts the whole release in <description> when nothing else
     summary = _truncate(_text_of_html(summary_html), SUMMARY_MAX_LENGTH)
     clean, removed = sanitize_html_report(body, base_url=base)
-    return clean.strip(), summary, removed
+    return clean_text(clean).strip(), summary, removed
 
 
 def _as_html(value, content_type):
@@ -216,14 +216,16 @@ def _plain(value, detail=None):
     """Text without markup or entities, whitespace collapsed: for titles and tags."""
     if (detail or {}).get("type") in HTML_TYPES or "&" in value or "<" in value:
         value = _text_of_html(value)
-    return " ".join(value.split())
+    return " ".join(clean_text(value).split())
 
 
 def _text_of_html(value):
     text = _strip_tags(BLOCK_END_RE.sub(" ", value))
     if TAG_RE.search(text):
         text = _strip_tags(text)  # markup escaped twice, as wires do in RSS titles
-    return " ".join(text.split())
+    elif ENTITY_RE.search(text):
+        text = html.unescape(text)  # entities escaped twice: `&amp;nbsp;` means a space
+    return " ".join(clean_text(text).split())
 
 
 def _strip_tags(value):
@@ -277,9 +279,7 @@ def _enclosure(entry, base):
 
 
 def _tags(raw_tags):
-    tags = []
-    for raw in raw_tags:
-        tag = _plain(raw.get("label") or raw.get("term") or "")
-        if tag and len(tag) <= TAG_MAX_LENGTH and tag not in tags:
-            tags.append(tag)
-    return tuple(tags)
+    """The item's categories as tags: over-long ones skipped, the first TAGS_MAX kept."""
+    tags = [_plain(raw.get("label") or raw.get("term") or "") for raw in raw_tags]
+    tags = dict.fromkeys(tag for tag in tags if tag and len(tag) <= TAG_MAX_LENGTH)
+    return clean_tags(list(tags)[:TAGS_MAX])

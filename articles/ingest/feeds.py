@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from articles import revisions
@@ -65,7 +65,7 @@ def is_url(location):
     return "://" in location
 
 
-def sources_due(now=None):
+def sources_due(now=None) -> QuerySet[Source]:
     """Active sources with a feed whose polling interval has passed (or never polled)."""
     now = now or timezone.now()
     return (
@@ -76,7 +76,7 @@ def sources_due(now=None):
     )
 
 
-def poll_source(source, *, dry_run=False, started_by=None, on_result=None):
+def poll_source(source, *, dry_run=False, started_by=None, on_result=None) -> FeedResult:
     """Fetch the source's feed conditionally and import it: an unchanged feed costs one 304."""
     return import_feed(
         source.feed_url,
@@ -97,7 +97,7 @@ def import_feed(
     dry_run=False,
     started_by=None,
     on_result=None,
-):
+) -> FeedResult:
     """Import the feed at `location` (an http(s) URL or a file) into `source`.
 
     Without a source, the one named `source_name`, else the one polling this URL, else one named
@@ -267,7 +267,7 @@ def _create(item, source, origin):
 
 def next_article_id():
     """One past the highest article_id: unique thanks to the constraint and a retry on collision."""
-    return Article.objects.next_article_id()
+    return (Article.objects.aggregate(highest=Max("article_id"))["highest"] or 0) + 1
 
 
 def _stamp(article, item, origin):

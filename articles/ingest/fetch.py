@@ -78,7 +78,7 @@ def fetch(
     max_bytes=None,
     timeout=None,
     max_redirects=None,
-):
+) -> Fetched:
     """GET `url` and return a `Fetched` (status 200, or 304 for a conditional request).
 
     Raise `FetchError` for a URL that is not public http(s), an HTTP error, too many redirects or

@@ -67,7 +67,7 @@ def import_paths(
     workers=None,
     on_found=None,
     on_result=None,
-):
+) -> ImportResult:
     """Import every article file under `paths`; one bad file never stops the others.
 
     Record the run as an `ImportRun` (on `result.run`); call `on_found(count)` once the files are

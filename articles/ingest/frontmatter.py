@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from django.utils.text import slugify
 
+from articles.sanitize import clean_tags, clean_text
+
 DELIMITER = "+++"
 URL_PATH_RE = re.compile(r"^/(?P<month>\d{6})/(?P<article_id>\d+)-(?P<slug>[-\w]+)/?$")
 SLUG_MAX_LENGTH = 200
@@ -19,6 +21,10 @@ TITLE_MAX_LENGTH = 500
 URL_MAX_LENGTH = 1000
 TEXT_MAX_LENGTH = 10_000
 ARTICLE_ID_MAX = 2**63 - 1
+# The shape of the front matter: the format nests nothing (tags are one flat array), so these
+# leave room for a partner's extra keys while refusing a file built to exhaust the parser.
+MAX_NESTING = 4
+MAX_ARRAY_ITEMS = 1000
 
 
 class FrontMatterError(ValueError):
@@ -44,7 +50,7 @@ class ArticleData:
     content_hash: str = ""
 
 
-def parse_article(data, *, max_bytes=None):
+def parse_article(data, *, max_bytes=None) -> ArticleData:
     """Parse the bytes of one article file into `ArticleData`; raise `FrontMatterError` if bad."""
     if max_bytes is not None and len(data) > max_bytes:
         raise FrontMatterError(f"file is {len(data):,} bytes, over the limit of {max_bytes:,}")
@@ -55,7 +61,32 @@ def parse_article(data, *, max_bytes=None):
         meta = tomllib.loads(front)
     except tomllib.TOMLDecodeError as exc:
         raise FrontMatterError(f"front matter is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise FrontMatterError(
+            f"front matter nests arrays or tables too deeply (the limit is {MAX_NESTING})"
+        ) from None
+    check_shape(meta)
     return article_from_mapping(meta, body, content_hash=content_hash)
+
+
+def check_shape(meta):
+    """Raise `FrontMatterError` for nesting past MAX_NESTING or arrays past MAX_ARRAY_ITEMS."""
+    pending = [(key, value, 1) for key, value in meta.items()]
+    while pending:
+        key, value, depth = pending.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            if len(value) > MAX_ARRAY_ITEMS:
+                raise FrontMatterError(
+                    f"'{key}' is an array of {len(value):,} items, over {MAX_ARRAY_ITEMS:,}"
+                )
+            children = value
+        else:
+            continue
+        if depth >= MAX_NESTING:
+            raise FrontMatterError(f"'{key}' nests arrays or tables deeper than {MAX_NESTING}")
+        pending.extend((key, child, depth + 1) for child in children)
 
 
 def _decode(data):
@@ -95,7 +126,7 @@ def article_from_mapping(meta, body, *, content_hash=""):
         date=date,
         article_id=article_id,
         slug=_slug(meta, article_id, title),
-        body=body,
+        body=clean_text(body),
         draft=_bool(meta, "draft"),
         summary=_text(meta, "summary").strip(),
         description=_text(meta, "description").strip(),
@@ -109,7 +140,7 @@ def article_from_mapping(meta, body, *, content_hash=""):
     )
 
 
-def parse_date(value):
+def parse_date(value) -> dt.datetime:
     """Return an aware UTC datetime from an RFC 3339 string or a TOML date/datetime."""
     if value is None:
         raise FrontMatterError("'date' is required")
@@ -138,7 +169,7 @@ def _text(meta, key, *, required=False, max_length=TEXT_MAX_LENGTH):
         raise FrontMatterError(f"'{key}' must be a string, not {type(value).__name__}")
     if len(value) > max_length:
         raise FrontMatterError(f"'{key}' is {len(value):,} characters, over {max_length:,}")
-    return value
+    return clean_text(value)
 
 
 def _bool(meta, key):
@@ -163,7 +194,7 @@ def _feed_item_id(value):
         return ""
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise FrontMatterError(f"'feed_item_id' must be an integer or a string, not {value!r}")
-    value = str(value).strip()
+    value = clean_text(str(value)).strip()
     if len(value) > 500:
         raise FrontMatterError("'feed_item_id' is longer than 500 characters")
     return value
@@ -214,11 +245,7 @@ def _tags(value):
         return ()
     if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
         raise FrontMatterError("'tags' must be an array of strings")
-    tags = []
-    for tag in value:
-        tag = " ".join(tag.split())
-        if len(tag) > 100:
-            raise FrontMatterError(f"tag is longer than 100 characters: {tag[:40]!r}...")
-        if tag and tag not in tags:
-            tags.append(tag)
-    return tuple(tags)
+    try:
+        return clean_tags(value)
+    except ValueError as exc:
+        raise FrontMatterError(f"'tags': {exc}") from None

@@ -107,7 +107,7 @@ def finish_run(run, result, *, error=""):
 PRUNE_BATCH = 500
 
 
-def retention_days():
+def retention_days() -> int:
     """Days a finished run is kept, from IMPORT_RUN_RETENTION_DAYS; None when kept forever (0)."""
     days = settings.IMPORT_RUN_RETENTION_DAYS
     return days if days > 0 else None
@@ -123,7 +123,7 @@ def expired_runs(before):
     return ImportRun.objects.filter(finished_at__lt=before).exclude(Exists(referenced))
 
 
-def prune_runs(days, *, dry_run=False, now=None):
+def prune_runs(days, *, dry_run=False, now=None) -> int:
     """Delete the runs that finished over `days` days ago (see `expired_runs`); return how many
     went, or with `dry_run` how many would go."""
     if days < 1:

@@ -10,7 +10,8 @@ class YearMonthConverter:
 
     def to_python(self, value):
         year, month = int(value[:4]), int(value[4:])
-        if not (1 <= month <= 12 and year >= 1):
+        # Year 9999 is out: its December would end past the last date Python can name.
+        if not (1 <= month <= 12 and 1 <= year < 9999):
             raise ValueError(f"not a month: {value}")
         return dt.date(year, month, 1)
 
@@ -18,6 +19,22 @@ class YearMonthConverter:
         if isinstance(value, dt.datetime) and value.tzinfo is not None:
             value = value.astimezone(dt.UTC)
         return f"{value.year:04d}{value.month:02d}"
+
+
+class ArticleIdConverter:
+    """An article ID: what the database's bigint column can hold, else the URL matches nothing."""
+
+    regex = r"[0-9]{1,19}"
+    max_value = 2**63 - 1  # PositiveBigIntegerField on every backend
+
+    def to_python(self, value):
+        number = int(value)
+        if number > self.max_value:
+            raise ValueError(f"not an article ID: {value}")
+        return number
+
+    def to_url(self, value):
+        return str(value)
 
 
 class ArticleSlugConverter:

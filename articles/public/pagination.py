@@ -9,6 +9,10 @@ there the number of matches is news to the reader.
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 
+# Pages past this are 404 unread: 200,000 articles at 20 a page, and no database offset
+# overflows (`?page=99999999999999999999` was a database error, logged as an outage).
+PAGE_MAX = 10_000
+
 
 class UncountedPaginator:
     """Pages of `object_list` without a total: no `count`, no `num_pages`, no last page."""
@@ -28,6 +32,8 @@ class UncountedPaginator:
             raise PageNotAnInteger("That page number is not an integer") from None
         if number < 1:
             raise EmptyPage("That page number is less than 1")
+        if number > PAGE_MAX:
+            raise EmptyPage(f"Page numbers stop at {PAGE_MAX:,}")
         return number
 
     def page(self, number):

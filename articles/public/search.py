@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection, connections
-from django.db.models import BooleanField, FloatField, Q, Value
+from django.db.models import BooleanField, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils.html import escape, strip_tags
@@ -56,7 +56,7 @@ class Term:
     prefix: bool = False
 
 
-def parse_query(text):
+def parse_query(text) -> list[Term]:
     """Return the terms of a reader's query: words, "phrases" and prefix* terms."""
     terms = []
     for phrase, bare in TOKEN_RE.findall(text[:MAX_QUERY_LENGTH]):
@@ -67,7 +67,7 @@ def parse_query(text):
     return terms[:MAX_TERMS]
 
 
-def search(text, queryset=None):
+def search(text, queryset=None) -> QuerySet[Article]:
     """Published articles matching `text`, best first; none for a query without words."""
     queryset = Article.objects.published() if queryset is None else queryset
     terms = parse_query(text)

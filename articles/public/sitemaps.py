@@ -2,9 +2,13 @@
 
 Only canonical pages belong in a sitemap: articles of a source that is kept out of sitemaps, or
 whose canonical link points at the original release, are left out.
+
+Each sitemap passes `clean_text()` on its way out: a character XML 1.0 cannot carry, stored before
+the boundaries dropped it, must not make a crawler's sitemap malformed (and cached so).
 """
 
 import datetime as dt
+from functools import wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -16,6 +20,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article, CanonicalPolicy, Source
+from articles.sanitize import clean_text
 
 NEWS_WINDOW = dt.timedelta(hours=48)
 NEWS_LIMIT = 1000
@@ -125,6 +130,22 @@ SITEMAPS = {
 }
 
 
+def xml_safe(view):
+    """Render the view's sitemap and drop what XML 1.0 cannot carry from it."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+        if response.status_code == 200 and not response.streaming:
+            response.content = clean_text(response.content.decode()).encode()
+        return response
+
+    return wrapped
+
+
+@xml_safe
 def sitemap(request):
     """/sitemap.xml: one urlset while every section fits a file, an index of sections past that."""
     sections = {name: cls() for name, cls in SITEMAPS.items()}
@@ -133,10 +154,12 @@ def sitemap(request):
     return sitemap_views.sitemap(request, sections)
 
 
+@xml_safe
 def sitemap_section(request, section):
     return sitemap_views.sitemap(request, SITEMAPS, section=section)
 
 
+@xml_safe
 def news_sitemap(request):
     return sitemap_views.sitemap(
         request, {"news": NewsSitemap}, template_name="articles/sitemap_news.xml"

@@ -3,7 +3,14 @@
 Items carry the summary as description, the full sanitized body as content (`content:encoded` in
 RSS, `<content type="html">` in Atom; every link and image URL absolute, body images as their JPEG
 rendition), the tags as categories and the header image as a real enclosure with its length and
-type.
+type. Both description elements are HTML to feed readers, and the summary is plain text: it goes
+out escaped, so markup in it shows as text, as on the site.
+
+Each item's id (`<guid>`, Atom `<id>`) is a tag URI made of the article ID alone: a slug or date
+fixed later must not make feed readers show the article twice.
+
+Everything written passes `clean_text()` once more: a control character stored before the
+boundaries dropped them must not turn every feed into a 500 (XML 1.0 cannot carry it).
 """
 
 import mimetypes
@@ -15,16 +22,41 @@ from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 from taggit.models import Tag
 
 from articles.models import Article, Source
 from articles.public.body import feed_body
 from articles.public.seo import absolute_url
+from articles.sanitize import clean_text
 
 FEED_ITEMS = 30
+# The tag URI's date (RFC 4151): fixed, so that an item's id never changes.
+GUID_DATE = "2025"
 
 
-class ContentRssFeed(Rss201rev2Feed):
+def xml_safe(value):
+    """`value` with every string in it (lists, enclosures too) passed through `clean_text()`."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(v) for v in value)
+    if isinstance(value, Enclosure):
+        return Enclosure(xml_safe(value.url), xml_safe(value.length), xml_safe(value.mime_type))
+    return value
+
+
+class XmlSafeFeedMixin:
+    """The last defence where feed XML is written: no unprintable character reaches it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*xml_safe(args), **{k: xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*xml_safe(args), **{k: xml_safe(v) for k, v in kwargs.items()})
+
+
+class ContentRssFeed(XmlSafeFeedMixin, Rss201rev2Feed):
     """RSS 2.0 with the full body in `content:encoded`."""
 
     def rss_attributes(self):
@@ -39,7 +71,7 @@ class ContentRssFeed(Rss201rev2Feed):
             handler.addQuickElement("content:encoded", item["content"])
 
 
-class ContentAtomFeed(Atom1Feed):
+class ContentAtomFeed(XmlSafeFeedMixin, Atom1Feed):
     """Atom with the full body in `<content type="html">`."""
 
     def add_item_elements(self, handler, item):
@@ -110,7 +142,13 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary or item.description
+        # Plain text going into an HTML element: escaped, so markup in it is shown, never run.
+        return escape(item.summary or item.description)
+
+    def item_guid(self, item):
+        return f"tag:{urlsplit(settings.SITE_URL).hostname},{GUID_DATE}:article:{item.article_id}"
+
+    item_guid_is_permalink = False
 
     def item_pubdate(self, item):
         return item.date

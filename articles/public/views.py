@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.encoding import iri_to_uri
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
@@ -45,6 +46,14 @@ class MonthArchiveView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(month=self.kwargs["month"], **kwargs)
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if not context["object_list"]:
+            # Any of 120,000 months makes an empty page: cheap to render, never stored, so
+            # anonymous requests cannot fill the page cache with them.
+            patch_cache_control(response, no_store=True)
+        return response
 
 
 class TagView(ArticleListView):

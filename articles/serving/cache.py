@@ -11,6 +11,11 @@ appears on time without anyone saving.
 While one process renders a changed page anew, the others serve its previous version rather
 than pile up rendering it too (a sitemap takes seconds, and crawlers come in numbers).
 
+A page is keyed on its URL without the query string, but for the parameters its view reads
+(`CACHE_KEY_PARAMS`, normalised as the view reads them): `?utm_source=...` or `?cb=1` serve the
+cached page instead of rendering and storing a new one. Search results are rendered per query
+and never stored, so what anonymous readers can put in the cache is bounded by the content.
+
 The cache is a speed-up, never a dependency: when it is down, pages are served uncached and a
 warning is logged.
 """
@@ -19,13 +24,15 @@ import hashlib
 import logging
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import DatabaseError, transaction
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import cc_delim_re, patch_cache_control, set_response_etag
 
@@ -40,7 +47,7 @@ WARNING_INTERVAL = 60
 _last_warning = 0.0
 
 
-def warn_cache_down(exc):
+def warn_cache_down(exc) -> None:
     """Log that the cache failed, at most once a minute per process."""
     global _last_warning
     now = time.monotonic()
@@ -49,7 +56,7 @@ def warn_cache_down(exc):
         logger.warning("Cache unavailable, serving uncached: %s", exc)
 
 
-def invalidate_public_pages():
+def invalidate_public_pages() -> None:
     """Drop every cached public page, now and again when the current transaction commits.
 
     Bulk writes (bulk_create, bulk_update, QuerySet.update) send no signals: their callers call
@@ -87,8 +94,48 @@ def generation_timeout():
     return max(1, min(limit, int((next_due - now).total_seconds()) + 1))
 
 
+# The query parameters each view reads (by URL name); other views read none. Views listed with
+# None render a page per query string and are never cached.
+CACHE_KEY_PARAMS = {
+    "articles:latest": ("page",),
+    "articles:month": ("page",),
+    "articles:tag": ("page",),
+    "articles:source": ("page",),
+    "articles:sitemap-section": ("p",),  # Django's sitemap pages
+    "articles:search": None,
+}
+
+
+def cache_key_params(request):
+    """The query string the page depends on, normalised; None when the page is not cached.
+
+    A page number is keyed as the view reads it (`int()`): `?page=01` is `?page=1`.
+    """
+    if not request.META.get("QUERY_STRING"):
+        return ""  # most requests: no URL to resolve
+    try:
+        view_name = resolve(request.path_info).view_name
+    except Resolver404:
+        return ""
+    wanted = CACHE_KEY_PARAMS.get(view_name, ())
+    if wanted is None:
+        return None
+    params = []
+    for name in wanted:
+        if name in request.GET:
+            value = request.GET[name]
+            with suppress(ValueError):  # not a number: the view answers 404, never stored
+                value = str(int(value))
+            params.append((name, value))
+    return urlencode(params)
+
+
 def page_key(request):
-    url = request.build_absolute_uri()
+    """The cache key of the page `request` asks for, or None when it is never cached."""
+    params = cache_key_params(request)
+    if params is None:
+        return None
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{params}"
     return f"public-pages:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
@@ -143,6 +190,8 @@ class PublicPageCacheMiddleware:
             return response
 
         key = page_key(request)
+        if key is None:
+            return self.get_response(request)
         generation, page = lookup(key)
         if page is not None and page[0] == generation:
             return thaw(page[1])

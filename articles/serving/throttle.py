@@ -3,11 +3,14 @@
 Failures are counted in the cache, so every app server sharing it sees the same counts. Each
 counter lives LOGIN_COOLDOWN_SECONDS from its first failure. Counting per username stops guessing
 one editor's password from many addresses; counting per address stops one address from trying
-many usernames. When the cache is down the login is not throttled (a warning is logged): editors
-keep their admin, and the passwords still have to be right.
+many usernames. A username is counted as Django authenticates it (NFKC: fullwidth or
+mathematical look-alike letters are the same user) and without case. When the cache is down the
+login is not throttled (a warning is logged): editors keep their admin, and the passwords still
+have to be right.
 """
 
 import hashlib
+import unicodedata
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,8 +28,13 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
+def username_key(username):
+    """The username as the login counts it: Django's NFKC normalisation, then case-folded."""
+    return unicodedata.normalize("NFKC", username).strip().casefold()
+
+
 def _keys(username, address):
-    user = hashlib.sha256(username.strip().lower().encode()).hexdigest()
+    user = hashlib.sha256(username_key(username).encode("utf-8", "replace")).hexdigest()
     return [f"login-failures:user:{user}", f"login-failures:addr:{address}"]
 
 

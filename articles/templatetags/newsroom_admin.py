@@ -1,10 +1,7 @@
 from django import template
-from django.core.exceptions import FieldDoesNotExist
 from django.urls import NoReverseMatch, reverse
 
 from articles.editorial import dashboard
-from articles.images import crops
-from articles.models import Article
 
 register = template.Library()
 
@@ -28,20 +25,3 @@ def newsroom_dashboard(context):
         "changelist_url": reverse("admin:articles_article_changelist"),
         "days": dashboard.DAYS,
     }
-
-
-@register.filter
-def field_label(name):
-    """The article field's name as the form labels it: `image_alt` reads "alt text"."""
-    try:
-        return Article._meta.get_field(name).verbose_name
-    except FieldDoesNotExist:
-        return name
-
-
-@register.filter
-def revision_value(value, field):
-    """A value a revision kept, as the history shows it: the crop in words, the rest as is."""
-    if field == "image_crop":
-        return crops.describe(value)
-    return value

@@ -94,6 +94,7 @@ class DashboardPageTests(TestCase):
             "long_description": 1,
             "missing_alt": 1,
             "enclosure_failed": 1,
+            "renditions_failed": 0,  # counted in tests/editorial/test_upload_failures.py
         }
         self.assertContains(response, 'href="/admin/articles/article/?attention=missing_alt"')
         assert response.context["conflicts"] == {"runs": 1, "articles": 3}

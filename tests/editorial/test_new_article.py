@@ -2,6 +2,7 @@ import datetime as dt
 import tempfile
 from io import StringIO
 from pathlib import Path
+from unittest import mock
 
 from django.contrib.auth.models import User
 from django.core.management import call_command
@@ -98,12 +99,8 @@ class NewArticleTests(TestCase):
         taken = make_article(article_id=41_001)
         calls = iter([taken.article_id, taken.article_id + 1])
         article = Article(title="Race", slug="race", date=timezone.now())
-        real = Article.objects.next_article_id
-        try:
-            Article.objects.next_article_id = lambda: next(calls)
+        with mock.patch.object(new_article, "next_article_id", lambda: next(calls)):
             new_article.create_numbered(article)
-        finally:
-            Article.objects.next_article_id = real
         assert article.article_id == taken.article_id + 1
 
     def test_the_sanitizer_tells_the_editor_what_it_removed(self):
