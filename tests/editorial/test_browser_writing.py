@@ -30,10 +30,10 @@ def write_article(page):
     page.click("dialog[open] button[type=submit]")
     page.wait_for_selector("dialog[open]", state="detached")
     page.wait_for_selector(".tiptap a[href='https://energy.example/report']")
-    body.focus()
-    page.wait_for_function("() => document.activeElement.classList.contains('ProseMirror')")
-    page.keyboard.press("ArrowRight")  # after "report", the end of the paragraph
-    page.wait_for_function("() => window.getSelection().isCollapsed")
+    # The cursor to the end, as a click there would put it; typing on while the word is still
+    # selected (ProseMirror syncs the selection asynchronously) would replace it.
+    body.evaluate("el => el.editor.commands.focus('end')")
+    page.wait_for_function("() => document.querySelector('.tiptap').editor.state.selection.empty")
     page.keyboard.press("Enter")
     page.keyboard.type("- Two batteries")
     page.keyboard.press("Enter")
