@@ -24,7 +24,7 @@ install: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --strip-extras \
-		--no-emit-index-url --no-emit-find-links --extra dev -o requirements.lock pyproject.toml
+		--no-emit-index-url --no-emit-find-links --extra dev --extra s3 -o requirements.lock pyproject.toml
 
 # Development server on SQLite with the bundled sample articles and a demo admin login.
 run: export DEBUG ?= true

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -12,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from articles import revisions
-from articles.editorial import errors, finding, history, workflow
+from articles.editorial import concurrency, conflicts, drafts, editing, errors, history, workflow
 from articles.editorial.changelist import (
     ArticleChangeList,
     AttentionFilter,
@@ -20,6 +19,7 @@ from articles.editorial.changelist import (
     MonthFilter,
     PublicationFilter,
 )
+from articles.editorial.finding import TagFilter
 from articles.editorial.forms import (
     RENDITIONS_FAILED_WARNING,
     ArticleActionForm,
@@ -29,9 +29,6 @@ from articles.editorial.forms import (
 from articles.editorial.writing import WritingAdminMixin
 from articles.images.renditions import failed as renditions_failed
 from articles.models import Article, ImportRun, Revision, Source, Status
-
-admin.site.site_header = admin.site.site_title = settings.SITE_NAME
-admin.site.index_title = "The editors’ room"
 
 
 class NewsroomAdmin(admin.ModelAdmin):
@@ -100,7 +97,7 @@ class ArticleAdmin(WritingAdminMixin, NewsroomAdmin):
         "source",
         MonthFilter,
         ("date", admin.DateFieldListFilter),
-        finding.TagFilter,
+        TagFilter,
     ]
     list_select_related = ["source"]
     list_per_page = 50
@@ -178,7 +175,7 @@ class ArticleAdmin(WritingAdminMixin, NewsroomAdmin):
             self.admin_site.admin_view(self.restore_view),
             name="articles_article_restore",
         )
-        return [restore, *self.writing_urls(), *super().get_urls()]
+        return [restore, *editing.urls(self), *self.writing_urls(), *super().get_urls()]
 
     @admin.display(description="image")
     def thumbnail(self, article):
@@ -234,11 +231,17 @@ class ArticleAdmin(WritingAdminMixin, NewsroomAdmin):
         article = form.instance
         changes = revisions.diff(form.revision_before, revisions.snapshot(article))
         revisions.record(article, changes, user=request.user, origin=revisions.Origin.ADMIN)
+        drafts.discard(article, request.user)  # saved: the unsaved copy has served
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if getattr(form, "conflict", None):
+            return conflicts.page(request, self, form)
         if obj is not None:
             context["revisions"] = history.entries(revisions.history(obj))
             context["restorable"] = revisions.RESTORABLE_FIELDS
+            if self.has_change_permission(request, obj):
+                context.update(editing.change_form_context(request, obj, form))
         context["error_summary"] = errors.summary(context["adminform"].form)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -263,7 +266,10 @@ class ArticleAdmin(WritingAdminMixin, NewsroomAdmin):
         except (KeyError, ValueError, Revision.DoesNotExist):
             return HttpResponseBadRequest("Choose a revision and a field to restore.")
         try:
-            restored = revisions.restore(revision, field, side=side, user=request.user)
+            expected = concurrency.started_value(request.POST, field)
+            restored = revisions.restore(
+                revision, field, side=side, user=request.user, expected=expected
+            )
         except revisions.RestoreError as exc:
             messages.error(request, str(exc))
         else:
@@ -348,10 +354,10 @@ class ImportRunAdmin(admin.ModelAdmin):
         ("dry_run", "forced"),
         ("created", "updated", "unchanged", "conflicts", "failed"),
         "failure_list",
-        "sanitized",
+        "sanitized_list",
         "error",
     ]
-    readonly_fields = ["state", "path_list", "failure_list", "sanitized"]
+    readonly_fields = ["state", "path_list", "failure_list", "sanitized_list"]
 
     def has_add_permission(self, request):
         return False
@@ -371,6 +377,12 @@ class ImportRunAdmin(admin.ModelAdmin):
         if run.error:
             return "stopped"
         return "finished" if run.finished_at else "running or interrupted"
+
+    @admin.display(description="markup removed")
+    def sanitized_list(self, run):
+        removed = run.sanitized.values_list("path", "removed")[: self.FAILURES_SHOWN]
+        items = format_html_join("", "<li><code>{}</code>: {}</li>", removed)
+        return format_html("<ul>{}</ul>", items) if items else "none"
 
     @admin.display(description="failures")
     def failure_list(self, run):

@@ -12,8 +12,8 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from articles.body_image import BodyImage  # noqa: F401 (re-exported: the app's models)
 from articles.images import crops, renditions
+from articles.versions import Versioned
 
 http_url = URLValidator(schemes=["http", "https"])
 
@@ -157,7 +157,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(Versioned):
     article_id = models.PositiveBigIntegerField(
         "article ID", unique=True, help_text="The public number in the URL; stable forever."
     )
@@ -316,6 +316,9 @@ class Article(models.Model):
 
     def image_size(self):
         """The uploaded image's `(width, height)`, or None when its file cannot be read."""
+        made = self.renditions
+        if made and made.original:  # known without reading the file, maybe from a remote store
+            return made.original
         try:
             width, height = self.image.width, self.image.height
         except (OSError, ValueError):
@@ -362,7 +365,6 @@ class ImportRun(models.Model):
     failed = models.PositiveIntegerField(default=0)
     failures = models.JSONField(default=list, help_text='[{"path": ..., "reason": ...}, ...]')
     error = models.TextField(blank=True, help_text="Why the run as a whole stopped, if it did.")
-    sanitized = models.JSONField(default=list, help_text='[{"path": ..., "removed": ...}, ...]')
 
     class Meta:
         ordering = ["-started_at"]

@@ -115,9 +115,37 @@ class RestoreError(ValueError):
     """The revision has no restorable value for that field."""
 
 
-def restore(revision, field, *, side="old", user=None) -> Revision | None:
+UNKNOWN = object()
+
+
+def restore(revision, field, *, side="old", user=None, expected=UNKNOWN) -> Revision | None:
     """Set `field` of the revision's article back to its value before (`old`) or after (`new`)
-    that revision, and keep the restore as a revision itself; None when nothing changes."""
+    that revision, and keep the restore as a revision itself; None when nothing changes.
+
+    `expected` is the field's value (as `snapshot()` gives it) on the form the editor restores
+    from: when someone changed the field since, the restore is refused, not written over it.
+    """
+    value = restorable_value(revision, field, side=side)
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=revision.article_id)
+        before = getattr(article, field)
+        if expected is not UNKNOWN and json_value(before) != expected:
+            raise RestoreError(
+                f"Someone changed the {field} since you opened the form: "
+                "reload to see it before restoring."
+            )
+        if field == "image_crop":
+            value = restorable_crop(article, value)
+        if before == value:
+            return None
+        setattr(article, field, value)
+        # For the crop, saving makes the renditions anew (articles.images.renditions.refresh).
+        article.save(update_fields=[field, "updated_at"])
+        return record(article, {field: [before, value]}, user=user, origin=Origin.RESTORE)
+
+
+def restorable_value(revision, field, *, side="old"):
+    """The value of `field` before (`old`) or after (`new`) the revision, as it would be stored."""
     if field not in RESTORABLE_FIELDS:
         raise RestoreError(
             f"The {field} cannot be restored: only the summary, description, body and crop can."
@@ -129,17 +157,7 @@ def restore(revision, field, *, side="old", user=None) -> Revision | None:
         value = value or ""
     if field == "body":
         value = sanitize_html(value)
-    with transaction.atomic():
-        article = Article.objects.select_for_update().get(pk=revision.article_id)
-        before = getattr(article, field)
-        if field == "image_crop":
-            value = restorable_crop(article, value)
-        if before == value:
-            return None
-        setattr(article, field, value)
-        # For the crop, saving makes the renditions anew (articles.images.renditions.refresh).
-        article.save(update_fields=[field, "updated_at"])
-        return record(article, {field: [before, value]}, user=user, origin=Origin.RESTORE)
+    return value
 
 
 def restorable_crop(article, crop):

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -102,6 +103,15 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # the page cache off. Browsers and proxies revalidate with the ETag after PUBLIC_PAGE_MAX_AGE.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
 PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=0)
+# An HTTP cache in front (see articles.serving.frontcache): "" (none), "varnish", or the dotted
+# path of a FrontCache subclass. Public pages tell shared caches to keep them this long; every
+# change purges them from FRONT_CACHE, each purge waiting FRONT_CACHE_TIMEOUT seconds at most.
+FRONT_CACHE = env.str("FRONT_CACHE", default="")
+FRONT_CACHE_ADDRESSES = env.list("FRONT_CACHE_ADDRESSES", default=[])
+FRONT_CACHE_TIMEOUT = env.float("FRONT_CACHE_TIMEOUT", default=2.0)
+PUBLIC_PAGE_SHARED_MAX_AGE = env.int(
+    "PUBLIC_PAGE_SHARED_MAX_AGE", default=PUBLIC_PAGE_CACHE_SECONDS if FRONT_CACHE else 0
+)
 
 # The admin lives at a path of the site's choosing, and its login is throttled: after
 # LOGIN_FAILURE_LIMIT failures for one username, or from one address, the login answers 429 for
@@ -145,6 +155,30 @@ STORAGES = {
     },
 }
 
+# Media on S3-compatible object storage instead of MEDIA_ROOT (install the `s3` extra): the
+# AWS_* names are django-storages' own. Without AWS_S3_CUSTOM_DOMAIN the bucket stays private
+# and the app serves MEDIA_URL from it; with one, that domain (the bucket, a CDN) serves media.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+if MEDIA_STORAGE == "s3":
+    from botocore.config import Config
+
+    STORAGES["default"] = {"BACKEND": "articles.serving.s3storage.MediaS3Storage"}
+    AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME")
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default=None)
+    # Unset, boto3 finds credentials itself (an instance role, ~/.aws).
+    AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default=None)
+    AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default=None)
+    AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
+    # Every upload and rendition has a name of its own: the bucket may let browsers keep it.
+    AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=86400"}
+    # A slow store costs an upload its time, bounded, never a worker for good.
+    AWS_S3_CLIENT_CONFIG = Config(
+        connect_timeout=5, read_timeout=30, retries={"max_attempts": 3, "mode": "standard"}
+    )
+elif MEDIA_STORAGE != "local":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, not {MEDIA_STORAGE!r}")
+
 # Imports and uploads come from outside: cap what one of them may weigh.
 ARTICLE_FILE_MAX_BYTES = env.int("ARTICLE_FILE_MAX_BYTES", default=5 * 1024 * 1024)
 IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
@@ -168,7 +202,7 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # Uploaded media: served by the application from MEDIA_ROOT (a volume every app server shares)
 # unless SERVE_MEDIA is off because a web server or an object store serves MEDIA_URL.
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=not (MEDIA_STORAGE == "s3" and AWS_S3_CUSTOM_DOMAIN))
 
 # Transport security. Production defaults are the strict ones (`check --deploy` passes with no
 # warnings); each can be relaxed from the environment, e.g. for plain HTTP on a private network.

@@ -65,3 +65,14 @@ def folder(tmp_path):
 
     write.path = tmp_path
     return write
+
+
+@pytest.fixture(params=["local", "s3"])
+def media_storage(request, settings):
+    """Run the test with media on local disk, then in a bucket on a real S3 endpoint."""
+    if request.param == "s3":
+        from tests.s3 import s3_media_settings
+
+        for name, value in s3_media_settings().items():
+            setattr(settings, name, value)
+    return request.param

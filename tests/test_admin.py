@@ -17,6 +17,7 @@ from tests.image_files import (
     reopen,
     upload,
 )
+from tests.s3 import OnS3
 
 
 def form_data(article, **changes):
@@ -435,3 +436,11 @@ class HeaderImageCropTests(AdminTestCase):
         self.assertContains(response, '<meta property="og:image" content="http')
         self.assertContains(response, made.social.url)
         self.assertNotContains(response, whole.social.url)
+
+
+class HeaderImageUploadOnS3Tests(OnS3, HeaderImageUploadTests):
+    """HeaderImageUploadTests, with media in a bucket on the S3 endpoint."""
+
+
+class HeaderImageCropOnS3Tests(OnS3, HeaderImageCropTests):
+    """HeaderImageCropTests, with media in a bucket on the S3 endpoint."""

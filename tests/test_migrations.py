@@ -6,7 +6,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from articles.public.search import install_search_index
 
-BEFORE = [("articles", "0009_renditions_help_text")]
+BEFORE = [("articles", "0010_article_versions_and_drafts")]
 AFTER = [("articles", "0011_body_images_and_tags")]
 
 
@@ -19,7 +19,7 @@ def migrator():
     install_search_index()  # SQLite drops triggers with a table a migration rebuilt
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_0011_merges_tag_case_variants_and_their_articles(migrator):
     executor = migrator
     executor.migrate(BEFORE)

@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from articles.editorial import datetimes, new_article, staging
 from articles.editorial.body_editor import BodyEditorWidget, images_without_alt
+from articles.editorial.concurrency import VersionCheckedForm
 from articles.images import crops, verify
 from articles.models import Article
 from articles.sanitize import Removed, clean_tags, clean_text, sanitize_html_report
@@ -176,7 +177,7 @@ class CleanTextForm(forms.ModelForm):
         return cleaned_data
 
 
-class ArticleAdminForm(CleanTextForm):
+class ArticleAdminForm(VersionCheckedForm, CleanTextForm):
     image_crop = CropField(
         label="Crop",
         help_text="Which part of the header image the site shows, as fractions of its width and "

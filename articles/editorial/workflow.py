@@ -11,6 +11,7 @@ from articles import revisions
 from articles.models import Article, Status, TaggedArticle
 from articles.sanitize import clean_tags
 from articles.serving.cache import invalidate_public_pages
+from articles.versions import NEXT_VERSION
 
 
 @dataclass
@@ -34,7 +35,7 @@ def set_status(queryset, status, *, user=None) -> Outcome:
             targets = targets.exclude(pk__in=[a.pk for a in outcome.refused])
         outcome.changed = list(targets.only("pk", "title", "status", "date"))
         Article.objects.filter(pk__in=[a.pk for a in outcome.changed]).update(
-            status=status, updated_at=timezone.now()
+            status=status, updated_at=timezone.now(), version=NEXT_VERSION
         )
         revisions.record_many(
             ((a, {"status": [a.status, status]}) for a in outcome.changed),
@@ -61,7 +62,9 @@ def add_tag(queryset, name, *, user=None):
         TaggedArticle.objects.bulk_create(
             [TaggedArticle(content_object=article, tag=tag) for article in articles]
         )
-        Article.objects.filter(pk__in=[a.pk for a in articles]).update(updated_at=timezone.now())
+        Article.objects.filter(pk__in=[a.pk for a in articles]).update(
+            updated_at=timezone.now(), version=NEXT_VERSION
+        )
         changes = []
         for article in articles:
             old = sorted(t.name for t in article.tags.all())

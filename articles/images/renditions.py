@@ -62,6 +62,9 @@ class Renditions:
     jpeg: tuple[Rendition, ...]
     social: Rendition
     preview: Rendition | None = None  # uncropped; None in manifests made before it existed
+    # The whole image's (width, height): the crop editor need not read the original from a
+    # remote store to know it. None in manifests made before it was kept.
+    original: tuple[int, int] | None = None
 
     @property
     def srcset_webp(self):
@@ -96,6 +99,7 @@ class Renditions:
             jpeg=tuple(Rendition(**r) for r in manifest["jpeg"]),
             social=Rendition(**manifest["social"]),
             preview=Rendition(**manifest["preview"]) if manifest.get("preview") else None,
+            original=tuple(manifest["original"]) if manifest.get("original") else None,
         )
 
 
@@ -124,10 +128,12 @@ def generate(name, storage=default_storage, crop=None, preview=None) -> Renditio
     """
     # Made while the file is open: `flatten()` returns the decoded image itself when it can.
     with storage.open(name, "rb") as stored, Image.open(stored) as original:
-        return _generate(flatten(decoded(original, crop)), name, storage, crop, preview)
+        # The whole image's size, before a JPEG's draft mode decodes it smaller.
+        size = original.size
+        return _generate(flatten(decoded(original, crop)), name, storage, crop, preview, size)
 
 
-def _generate(full, name, storage, crop, preview):
+def _generate(full, name, storage, crop, preview, size):
     folder = posixpath.join("renditions", posixpath.splitext(name)[0])
     if preview is None:
         small = resized(full, min(PREVIEW_WIDTH, full.width))
@@ -154,6 +160,7 @@ def _generate(full, name, storage, crop, preview):
         jpeg=tuple(reversed(jpeg)),
         social=save(social, "social", "JPEG", JPEG_OPTIONS),
         preview=preview,
+        original=size,
     )
 
 
@@ -215,11 +222,15 @@ def resized(image, width):
 
 
 def delete(names, storage=default_storage) -> None:
-    """Remove the stored files `names`; missing ones are fine, failures are logged."""
+    """Remove the stored files `names`; missing ones are fine, failures are logged.
+
+    This runs after the change committed: a store that fails (S3's errors are botocore's own,
+    not OSError) must cost a stray file, never the editor's response.
+    """
     for name in names:
         try:
             storage.delete(name)
-        except OSError:
+        except Exception:
             logger.warning("could not delete %s", name, exc_info=True)
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from articles.extra_models import SanitizedMarkup
 from articles.models import ImportRun, Revision
 
 CREATED = "created"
@@ -96,10 +97,13 @@ def finish_run(run, result, *, error=""):
     for name, value in count_values(result.counts).items():
         setattr(run, name, value)
     run.failures = [{"path": path, "reason": reason} for path, reason in result.failures]
-    run.sanitized = [{"path": path, "removed": removed} for path, removed in result.sanitized]
     run.error = error
     run.finished_at = timezone.now()
     run.save()
+    SanitizedMarkup.objects.bulk_create(
+        SanitizedMarkup(run=run, path=path[:1000], removed=removed)
+        for path, removed in result.sanitized
+    )
     return run
 
 

@@ -29,6 +29,7 @@ from articles.ingest.runs import (
     UPDATED,
 )
 from articles.models import Article, Revision, Source, TaggedArticle
+from articles.versions import NEXT_VERSION
 
 OVERWRITTEN = "forced over an editor's changes"
 PROVENANCE_FIELDS = ["origin", "content_hash", "import_fingerprint", "imported_at", "updated_at"]
@@ -176,7 +177,8 @@ class ArticleWriter:
             article.content_hash = item.content_hash
             article.imported_at = article.updated_at = now
             article.import_fingerprint = article_fingerprint(article, item.tags)
-        Article.objects.bulk_update([plan.article for plan in plans], sorted(fields))
+            article.version = NEXT_VERSION  # an editor's form opened before this is stale
+        Article.objects.bulk_update([plan.article for plan in plans], [*sorted(fields), "version"])
 
     def _resolve_sources(self, names):
         """Fill `self.sources` for `names`, creating the sources seen for the first time."""

@@ -8,99 +8,257 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('url', models.URLField(blank=True, max_length=1000, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])], verbose_name='website')),
-                ('feed_url', models.URLField(blank=True, max_length=1000, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])])),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('poll_interval', models.DurationField(default=datetime.timedelta(seconds=1800))),
-                ('default_status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', help_text="Status given to new items from this source's feed.", max_length=10)),
-                ('canonical_policy', models.CharField(choices=[('ours', 'Our article page'), ('original', 'The original release')], default='ours', help_text="Where the articles' canonical link points.", max_length=10)),
-                ('include_in_sitemaps', models.BooleanField(default=True)),
-                ('feed_etag', models.CharField(blank=True, editable=False, max_length=500)),
-                ('feed_last_modified', models.CharField(blank=True, editable=False, max_length=100)),
-                ('last_polled_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('last_poll_error', models.TextField(blank=True, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[django.core.validators.URLValidator(schemes=["http", "https"])],
+                        verbose_name="website",
+                    ),
+                ),
+                (
+                    "feed_url",
+                    models.URLField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[django.core.validators.URLValidator(schemes=["http", "https"])],
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("poll_interval", models.DurationField(default=datetime.timedelta(seconds=1800))),
+                (
+                    "default_status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        help_text="Status given to new items from this source's feed.",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "canonical_policy",
+                    models.CharField(
+                        choices=[
+                            ("ours", "Our article page"),
+                            ("original", "The original release"),
+                        ],
+                        default="ours",
+                        help_text="Where the articles' canonical link points.",
+                        max_length=10,
+                    ),
+                ),
+                ("include_in_sitemaps", models.BooleanField(default=True)),
+                ("feed_etag", models.CharField(blank=True, editable=False, max_length=500)),
+                (
+                    "feed_last_modified",
+                    models.CharField(blank=True, editable=False, max_length=100),
+                ),
+                ("last_polled_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("last_poll_error", models.TextField(blank=True, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('article_id', models.PositiveBigIntegerField(help_text='The public number in the URL; stable forever.', unique=True, verbose_name='article ID')),
-                ('title', models.CharField(max_length=500)),
-                ('slug', models.SlugField(allow_unicode=True, help_text='Decoration in the URL: old links keep working when it changes.', max_length=255)),
-                ('date', models.DateTimeField(help_text='Publication time; a future time schedules it.')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='published', max_length=10)),
-                ('summary', models.TextField(blank=True, help_text='The lede on cards and lists.')),
-                ('description', models.TextField(blank=True, help_text='For search engines and social cards.', verbose_name='meta description')),
-                ('body', models.TextField(blank=True)),
-                ('source_link', models.URLField(blank=True, max_length=1000, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])])),
-                ('feed_item_id', models.CharField(blank=True, max_length=500, verbose_name='feed item ID')),
-                ('qrcode', models.URLField(blank=True, max_length=1000, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])], verbose_name='imported QR code')),
-                ('enclosure', models.URLField(blank=True, help_text='The imported header image.', max_length=1000, validators=[django.core.validators.URLValidator(schemes=['http', 'https'])], verbose_name='header image URL')),
-                ('image', models.ImageField(blank=True, help_text='Replaces the URL above.', upload_to='images/%Y/%m/', verbose_name='header image')),
-                ('image_alt', models.CharField(blank=True, max_length=300, verbose_name='alt text')),
-                ('image_caption', models.CharField(blank=True, max_length=300, verbose_name='caption / credit')),
-                ('enclosure_error', models.TextField(blank=True, editable=False)),
-                ('origin', models.CharField(blank=True, editable=False, max_length=1000)),
-                ('content_hash', models.CharField(blank=True, editable=False, max_length=64)),
-                ('import_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
-                ('imported_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='articles.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "article_id",
+                    models.PositiveBigIntegerField(
+                        help_text="The public number in the URL; stable forever.",
+                        unique=True,
+                        verbose_name="article ID",
+                    ),
+                ),
+                ("title", models.CharField(max_length=500)),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True,
+                        help_text="Decoration in the URL: old links keep working when it changes.",
+                        max_length=255,
+                    ),
+                ),
+                (
+                    "date",
+                    models.DateTimeField(help_text="Publication time; a future time schedules it."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="published",
+                        max_length=10,
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, help_text="The lede on cards and lists.")),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="For search engines and social cards.",
+                        verbose_name="meta description",
+                    ),
+                ),
+                ("body", models.TextField(blank=True)),
+                (
+                    "source_link",
+                    models.URLField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[django.core.validators.URLValidator(schemes=["http", "https"])],
+                    ),
+                ),
+                (
+                    "feed_item_id",
+                    models.CharField(blank=True, max_length=500, verbose_name="feed item ID"),
+                ),
+                (
+                    "qrcode",
+                    models.URLField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[django.core.validators.URLValidator(schemes=["http", "https"])],
+                        verbose_name="imported QR code",
+                    ),
+                ),
+                (
+                    "enclosure",
+                    models.URLField(
+                        blank=True,
+                        help_text="The imported header image.",
+                        max_length=1000,
+                        validators=[django.core.validators.URLValidator(schemes=["http", "https"])],
+                        verbose_name="header image URL",
+                    ),
+                ),
+                (
+                    "image",
+                    models.ImageField(
+                        blank=True,
+                        help_text="Replaces the URL above.",
+                        upload_to="images/%Y/%m/",
+                        verbose_name="header image",
+                    ),
+                ),
+                (
+                    "image_alt",
+                    models.CharField(blank=True, max_length=300, verbose_name="alt text"),
+                ),
+                (
+                    "image_caption",
+                    models.CharField(blank=True, max_length=300, verbose_name="caption / credit"),
+                ),
+                ("enclosure_error", models.TextField(blank=True, editable=False)),
+                ("origin", models.CharField(blank=True, editable=False, max_length=1000)),
+                ("content_hash", models.CharField(blank=True, editable=False, max_length=64)),
+                ("import_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
+                ("imported_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="articles",
+                        to="articles.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date', '-article_id'],
-                'get_latest_by': 'date',
+                "ordering": ["-date", "-article_id"],
+                "get_latest_by": "date",
             },
         ),
         migrations.CreateModel(
-            name='TaggedArticle',
+            name="TaggedArticle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='articles.article')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(app_label)s_%(class)s_items', to='taggit.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="articles.article"
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(app_label)s_%(class)s_items",
+                        to="taggit.tag",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='article',
-            name='tags',
-            field=taggit.managers.TaggableManager(blank=True, help_text='A comma-separated list of tags.', through='articles.TaggedArticle', to='taggit.Tag', verbose_name='Tags'),
+            model_name="article",
+            name="tags",
+            field=taggit.managers.TaggableManager(
+                blank=True,
+                help_text="A comma-separated list of tags.",
+                through="articles.TaggedArticle",
+                to="taggit.Tag",
+                verbose_name="Tags",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taggedarticle',
-            constraint=models.UniqueConstraint(fields=('content_object', 'tag'), name='unique_article_tag'),
+            model_name="taggedarticle",
+            constraint=models.UniqueConstraint(
+                fields=("content_object", "tag"), name="unique_article_tag"
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', '-date', '-article_id'], name='article_public_idx'),
+            model_name="article",
+            index=models.Index(
+                fields=["status", "-date", "-article_id"], name="article_public_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['source', 'status', '-date'], name='article_source_idx'),
+            model_name="article",
+            index=models.Index(fields=["source", "status", "-date"], name="article_source_idx"),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(condition=models.Q(('feed_item_id', ''), _negated=True), fields=('source', 'feed_item_id'), name='unique_source_feed_item'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("feed_item_id", ""), _negated=True),
+                fields=("source", "feed_item_id"),
+                name="unique_source_feed_item",
+            ),
         ),
     ]

@@ -7,52 +7,127 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0001_initial'),
+        ("articles", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('files', 'Article files'), ('feed', 'Feed')], max_length=10)),
-                ('started_by', models.CharField(blank=True, max_length=150)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('paths', models.JSONField(default=list, help_text='Files, folders or feed URLs imported.')),
-                ('dry_run', models.BooleanField(default=False)),
-                ('forced', models.BooleanField(default=False)),
-                ('created', models.PositiveIntegerField(default=0)),
-                ('updated', models.PositiveIntegerField(default=0)),
-                ('unchanged', models.PositiveIntegerField(default=0)),
-                ('conflicts', models.PositiveIntegerField(default=0)),
-                ('failed', models.PositiveIntegerField(default=0)),
-                ('failures', models.JSONField(default=list, help_text='[{"path": ..., "reason": ...}, ...]')),
-                ('error', models.TextField(blank=True, help_text='Why the run as a whole stopped, if it did.')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='import_runs', to='articles.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("files", "Article files"), ("feed", "Feed")], max_length=10
+                    ),
+                ),
+                ("started_by", models.CharField(blank=True, max_length=150)),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "paths",
+                    models.JSONField(
+                        default=list, help_text="Files, folders or feed URLs imported."
+                    ),
+                ),
+                ("dry_run", models.BooleanField(default=False)),
+                ("forced", models.BooleanField(default=False)),
+                ("created", models.PositiveIntegerField(default=0)),
+                ("updated", models.PositiveIntegerField(default=0)),
+                ("unchanged", models.PositiveIntegerField(default=0)),
+                ("conflicts", models.PositiveIntegerField(default=0)),
+                ("failed", models.PositiveIntegerField(default=0)),
+                (
+                    "failures",
+                    models.JSONField(default=list, help_text='[{"path": ..., "reason": ...}, ...]'),
+                ),
+                (
+                    "error",
+                    models.TextField(
+                        blank=True, help_text="Why the run as a whole stopped, if it did."
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="import_runs",
+                        to="articles.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
-                'get_latest_by': 'started_at',
+                "ordering": ["-started_at"],
+                "get_latest_by": "started_at",
             },
         ),
         migrations.CreateModel(
-            name='Revision',
+            name="Revision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('origin', models.CharField(choices=[('admin', 'Editor'), ('import', 'File import'), ('feed', 'Feed'), ('restore', 'Restore')], max_length=10)),
-                ('changes', models.JSONField(default=dict, help_text='{"field": [old, new], ...}')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='articles.article')),
-                ('import_run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='articles.importrun')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("admin", "Editor"),
+                            ("import", "File import"),
+                            ("feed", "Feed"),
+                            ("restore", "Restore"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("changes", models.JSONField(default=dict, help_text='{"field": [old, new], ...}')),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="articles.importrun",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['article', '-created_at'], name='revision_article_idx')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["article", "-created_at"], name="revision_article_idx")
+                ],
             },
         ),
     ]

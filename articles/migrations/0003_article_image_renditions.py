@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0002_import_runs_and_revisions'),
+        ("articles", "0002_import_runs_and_revisions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='image_renditions',
-            field=models.JSONField(blank=True, default=dict, editable=False, help_text='Kept by articles.renditions.'),
+            model_name="article",
+            name="image_renditions",
+            field=models.JSONField(
+                blank=True, default=dict, editable=False, help_text="Kept by articles.renditions."
+            ),
         ),
     ]

@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0007_article_public_idx_source'),
+        ("articles", "0007_article_public_idx_source"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='image_crop',
-            field=models.JSONField(blank=True, default=None, help_text='The part of the header image to show, as fractions of its size; empty: all.', null=True, verbose_name='crop'),
+            model_name="article",
+            name="image_crop",
+            field=models.JSONField(
+                blank=True,
+                default=None,
+                help_text="The part of the header image to show, as fractions of its size; empty: all.",
+                null=True,
+                verbose_name="crop",
+            ),
         ),
     ]

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0008_article_image_crop'),
+        ("articles", "0008_article_image_crop"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='article',
-            name='image_renditions',
-            field=models.JSONField(blank=True, default=dict, editable=False, help_text='Kept by articles.images.renditions.'),
+            model_name="article",
+            name="image_renditions",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                editable=False,
+                help_text="Kept by articles.images.renditions.",
+            ),
         ),
     ]

@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.cache import cc_delim_re, patch_cache_control, set_response_etag
 
 from articles.models import Article
+from articles.serving import frontcache
 
 logger = logging.getLogger(__name__)
 
@@ -61,9 +62,11 @@ def invalidate_public_pages() -> None:
 
     Bulk writes (bulk_create, bulk_update, QuerySet.update) send no signals: their callers call
     this. The second drop, after commit, covers a reader who rendered the old rows meanwhile.
+    The front cache, if any, is purged after commit too.
     """
     _drop_generation()
     transaction.on_commit(_drop_generation)
+    frontcache.purge_all()
 
 
 def _drop_generation():
@@ -160,9 +163,13 @@ def is_cacheable_response(response):
     )
 
 
+RENDERED_AT = "X-Page-Rendered-At"
+
+
 def freeze(response):
     # Cookies are not headers here, and a response with any is never stored.
-    return (response.status_code, list(response.items()), response.content)
+    headers = [*response.items(), (RENDERED_AT, str(int(time.time())))]
+    return (response.status_code, headers, response.content)
 
 
 def thaw(frozen):
@@ -170,6 +177,11 @@ def thaw(frozen):
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
+    # A shared cache in front keeps the page for s-maxage less its age: no longer than valid.
+    if rendered_at := response.get(RENDERED_AT):
+        del response[RENDERED_AT]
+        if settings.PUBLIC_PAGE_SHARED_MAX_AGE > 0:
+            response["Age"] = str(max(0, int(time.time()) - int(rendered_at)))
     return response
 
 
@@ -184,7 +196,12 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not is_cacheable_request(request):
             response = self.get_response(request)
-            if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
+            if (
+                request.method not in ("GET", "HEAD", "OPTIONS")
+                and response.status_code < 400
+                # An editor's draft or preview writes nothing a reader sees.
+                and not getattr(response, "public_pages_unchanged", False)
+            ):
                 # Admin actions may write with QuerySet.update(), which sends no signal.
                 invalidate_public_pages()
             return response
@@ -208,7 +225,12 @@ class PublicPageCacheMiddleware:
             response.render()
         if request.method == "GET" and is_cacheable_response(response):
             set_response_etag(response)
-            patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=settings.PUBLIC_PAGE_MAX_AGE,
+                s_maxage=shared_max_age(),
+            )
             if generation is not None:
                 try:
                     cache.set(
@@ -217,6 +239,12 @@ class PublicPageCacheMiddleware:
                 except Exception as exc:
                     warn_cache_down(exc)
         return response
+
+
+def shared_max_age():
+    """Seconds a shared cache in front may keep a page: not past the next scheduled article."""
+    limit = settings.PUBLIC_PAGE_SHARED_MAX_AGE
+    return min(limit, generation_timeout()) if limit > 0 else 0
 
 
 def lookup(key):

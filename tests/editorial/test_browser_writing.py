@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, BodyImage, Status
+from articles.extra_models import BodyImage
+from articles.models import Article, Status
 from tests.test_browser import ARTIFACTS, browser, editor, watch_csp  # noqa: F401 (fixtures)
 
 SCREENSHOTS = ARTIFACTS.parent / "docs" / "screenshots"

@@ -1,6 +1,7 @@
 from io import BytesIO
 from unittest import mock
 
+from botocore.exceptions import ClientError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import TestCase
@@ -11,6 +12,7 @@ from articles.images import renditions
 from articles.models import Article
 from tests.factories import make_article
 from tests.image_files import halves, image_bytes, is_blue, reopen, shows_both_halves
+from tests.s3 import OnS3
 
 
 def with_image(article, data, name="header.png"):
@@ -91,6 +93,34 @@ class RenditionsTests(TestCase):
         with self.captureOnCommitCallbacks(execute=True):
             Article.objects.filter(pk=article.pk).delete()
         assert not any(default_storage.exists(name) for name in files)
+
+    def test_a_store_failing_to_delete_costs_a_stray_file_not_the_save(self):
+        article = with_image(make_article(), image_bytes("PNG", size=(600, 400)))
+        error = ClientError({"Error": {"Code": "AccessDenied"}}, "DeleteObject")
+        with (
+            mock.patch.object(type(default_storage._wrapped), "delete", side_effect=error),
+            self.assertLogs("articles.images.renditions", "WARNING") as logs,
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            with_image(article, image_bytes("PNG", size=(500, 400)), "new.png")
+        assert "could not delete" in logs.output[0]
+        assert article.renditions.source == article.image.name
+
+    def test_the_whole_image_s_size_is_kept_so_the_file_is_not_read_for_it(self):
+        article = with_image(make_article(), image_bytes("PNG", size=(1000, 700)))
+        assert article.renditions.original == (1000, 700)
+        fresh = Article.objects.get(pk=article.pk)
+        unread = AssertionError("the original was read")
+        with mock.patch.object(type(default_storage._wrapped), "open", side_effect=unread):
+            assert fresh.image_size() == (1000, 700)
+
+    def test_a_manifest_without_the_size_reads_it_from_the_file(self):
+        article = with_image(make_article(), image_bytes("PNG", size=(900, 600)))
+        manifest = {k: v for k, v in article.image_renditions.items() if k != "original"}
+        Article.objects.filter(pk=article.pk).update(image_renditions=manifest)
+        fresh = Article.objects.get(pk=article.pk)
+        assert fresh.renditions.original is None
+        assert fresh.image_size() == (900, 600)
 
     def test_saving_without_an_image_change_does_not_remake_them(self):
         article = with_image(make_article(), image_bytes("PNG", size=(300, 200)))
@@ -282,3 +312,15 @@ class PreviewRenditionTests(TestCase):
             article = cropped(article, RIGHT_HALF)
         assert article.renditions is None
         assert not default_storage.exists(preview)
+
+
+class RenditionsOnS3Tests(OnS3, RenditionsTests):
+    """RenditionsTests, with media in a bucket on the S3 endpoint."""
+
+
+class CroppedRenditionsOnS3Tests(OnS3, CroppedRenditionsTests):
+    """CroppedRenditionsTests, with media in a bucket on the S3 endpoint."""
+
+
+class PreviewRenditionOnS3Tests(OnS3, PreviewRenditionTests):
+    """PreviewRenditionTests, with media in a bucket on the S3 endpoint."""

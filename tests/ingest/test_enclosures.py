@@ -56,7 +56,7 @@ class FetchEnclosuresTests:
         url = server.serve(path, body, headers={"Content-Type": content_type})
         return make_article(enclosure=url, source=make_source(), **fields)
 
-    def test_stores_the_image_re_encoded_without_metadata(self, local_server):
+    def test_stores_the_image_re_encoded_without_metadata(self, local_server, media_storage):
         article = self.article(local_server, "/1.jpg", jpeg_with_exif(), slug="solar-plant")
         out, err, error = run()
         assert error is None, err
@@ -65,7 +65,7 @@ class FetchEnclosuresTests:
         assert article.image.name.startswith("images/")
         assert article.image.name.endswith(f"{article.article_id}-solar-plant.jpg")
         assert article.enclosure_error == ""
-        with Image.open(article.image.path) as stored:
+        with article.image.open("rb"), Image.open(article.image) as stored:
             assert stored.format == "JPEG"
             assert stored.size == (80, 60)
             assert not stored.getexif()

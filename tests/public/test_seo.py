@@ -13,6 +13,7 @@ from articles.models import Article, CanonicalPolicy, Status
 from articles.public import seo
 from tests.factories import make_article, make_source
 from tests.image_files import image_bytes
+from tests.s3 import OnS3
 
 JULY = dt.datetime(2025, 7, 15, 14, 15, 21, tzinfo=dt.UTC)
 
@@ -212,3 +213,7 @@ class RelatedArticlesTests(TestCase):
         response = self.client.get(lonely.get_absolute_url())
         assert list(response.context["related_articles"]) == []
         self.assertNotContains(response, "Related articles")
+
+
+class ArticleMetadataOnS3Tests(OnS3, ArticleMetadataTests):
+    """ArticleMetadataTests, with media in a bucket on the S3 endpoint."""

@@ -10,6 +10,7 @@ from django.utils import timezone
 from articles.models import Status
 from tests.factories import make_article, make_source
 from tests.image_files import image_bytes
+from tests.s3 import OnS3
 
 NOW = timezone.now().replace(microsecond=0)
 FEEDS = ["/feed/", "/feed/atom/"]
@@ -142,3 +143,7 @@ class FeedTests(TestCase):
             self.client.get("/feed/")
         with self.assertNumQueries(3):
             self.client.get("/tags/energy/feed/atom/")
+
+
+class FeedOnS3Tests(OnS3, FeedTests):
+    """FeedTests, with media in a bucket on the S3 endpoint."""

@@ -1,7 +1,7 @@
-"""Images uploaded for article bodies, kept beside `articles.models` (which re-exports the model).
+"""Models kept beside `articles.models` (at its size limit): body images, sanitizer reports.
 
-A module of its own so that `models.py` stays small; the model is registered with the app
-because `articles.models` imports it.
+`ArticlesConfig.import_models()` imports this module with the app's models, so Django registers
+them as the `articles` app's like any other; nothing in `models.py` needs to know them.
 """
 
 from django.conf import settings
@@ -23,3 +23,17 @@ class BodyImage(models.Model):
 
     def __str__(self):
         return self.alt
+
+
+class SanitizedMarkup(models.Model):
+    """What the sanitizer removed from one imported body, in an import run."""
+
+    run = models.ForeignKey("articles.ImportRun", models.CASCADE, related_name="sanitized")
+    path = models.CharField(max_length=1000, help_text="The file, or the feed item's id.")
+    removed = models.TextField(help_text="The elements, attributes and URLs removed.")
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.path}: {self.removed}"
