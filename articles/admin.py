@@ -19,14 +19,13 @@ from articles.editorial.changelist import (
     MonthFilter,
     PublicationFilter,
 )
-from articles.editorial.finding import TagFilter
 from articles.editorial.forms import (
     RENDITIONS_FAILED_WARNING,
     ArticleActionForm,
     ArticleAdminForm,
     CleanTextForm,
 )
-from articles.editorial.writing import WritingAdminMixin
+from articles.editorial.writing import ImportRunReportMixin, WritingAdminMixin
 from articles.images.renditions import failed as renditions_failed
 from articles.models import Article, ImportRun, Revision, Source, Status
 
@@ -79,7 +78,7 @@ class SourceAdmin(NewsroomAdmin):
 class ArticleAdmin(WritingAdminMixin, NewsroomAdmin):
     form = ArticleAdminForm
     action_form = ArticleActionForm
-    actions = ["publish", "unpublish", "add_tag"]
+    actions = ["publish", "unpublish", "feature", "unfeature", "add_tag"]
     # What an editor scans for first comes first; on a narrow screen the rest folds away.
     list_display = [
         "title",
@@ -94,10 +93,10 @@ class ArticleAdmin(WritingAdminMixin, NewsroomAdmin):
     list_filter = [
         PublicationFilter,
         AttentionFilter,
+        "featured",
         "source",
         MonthFilter,
         ("date", admin.DateFieldListFilter),
-        TagFilter,
     ]
     list_select_related = ["source"]
     list_per_page = 50
@@ -105,8 +104,7 @@ class ArticleAdmin(WritingAdminMixin, NewsroomAdmin):
     # At archive scale: no second, unfiltered COUNT(*) and no estimate-free page count.
     show_full_result_count = False
     paginator = EstimatedCountPaginator
-    search_fields = ["title"]  # shows the search box; get_search_results does the searching
-    prepopulated_fields = {"slug": ["title"]}
+    search_fields = ["title", "summary", "=article_id"]
     readonly_fields = [
         "image_preview",
         "enclosure_error",
@@ -133,7 +131,7 @@ class ArticleAdmin(WritingAdminMixin, NewsroomAdmin):
                 ]
             },
         ),
-        ("Publishing", {"fields": ["status", "date", "tags"]}),
+        ("Publishing", {"fields": ["status", "date", "featured", "tags"]}),
         (
             "Source and provenance",
             {
@@ -156,7 +154,6 @@ class ArticleAdmin(WritingAdminMixin, NewsroomAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
-        js = ["js/admin-tags.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
@@ -220,7 +217,7 @@ class ArticleAdmin(WritingAdminMixin, NewsroomAdmin):
     def save_model(self, request, obj, form, change):
         before = Article.objects.get(pk=obj.pk) if change else None
         form.revision_before = revisions.snapshot(before) if before else {}
-        super().save_model(request, obj, form, change)  # WritingAdminMixin numbers a new one
+        super().save_model(request, obj, form, change)
         for warning in form.length_warnings():
             messages.warning(request, warning)
         if obj.image and renditions_failed(obj.image_renditions):
@@ -308,6 +305,16 @@ class ArticleAdmin(WritingAdminMixin, NewsroomAdmin):
             request, f"{len(outcome.changed)} article(s) back to draft.", messages.SUCCESS
         )
 
+    @admin.action(description="Feature selected articles on the home page", permissions=["change"])
+    def feature(self, request, queryset):
+        changed = workflow.set_featured(queryset, True, user=request.user)
+        self.message_user(request, f"Featured {len(changed)} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Unfeature selected articles", permissions=["change"])
+    def unfeature(self, request, queryset):
+        changed = workflow.set_featured(queryset, False, user=request.user)
+        self.message_user(request, f"Unfeatured {len(changed)} article(s).", messages.SUCCESS)
+
     @admin.action(description="Add tag to selected articles", permissions=["change"])
     def add_tag(self, request, queryset):
         try:
@@ -321,7 +328,7 @@ class ArticleAdmin(WritingAdminMixin, NewsroomAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(ImportRunReportMixin, admin.ModelAdmin):
     """The record of every import: read-only, because it is the account of what happened."""
 
     FAILURES_SHOWN = 500
@@ -377,12 +384,6 @@ class ImportRunAdmin(admin.ModelAdmin):
         if run.error:
             return "stopped"
         return "finished" if run.finished_at else "running or interrupted"
-
-    @admin.display(description="markup removed")
-    def sanitized_list(self, run):
-        removed = run.sanitized.values_list("path", "removed")[: self.FAILURES_SHOWN]
-        items = format_html_join("", "<li><code>{}</code>: {}</li>", removed)
-        return format_html("<ul>{}</ul>", items) if items else "none"
 
     @admin.display(description="failures")
     def failure_list(self, run):

@@ -13,6 +13,9 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from articles.images import crops, renditions
+
+# Every model's address is articles.models: the records live apart only to keep files small.
+from articles.records import ImportRun, Revision  # noqa: F401
 from articles.versions import Versioned
 
 http_url = URLValidator(schemes=["http", "https"])
@@ -171,6 +174,7 @@ class Article(Versioned):
     )
     date = models.DateTimeField(help_text="Publication time; a future time schedules it.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    featured = models.BooleanField(default=False, help_text="Put on top of the home page.")
     summary = models.TextField(blank=True, help_text="The lede on cards and lists.")
     description = models.TextField(
         "meta description", blank=True, help_text="For search engines and social cards."
@@ -238,6 +242,9 @@ class Article(Versioned):
             models.Index(fields=["source", "status", "-date"], name="article_source_idx"),
             # The admin's list: newest first over the whole archive, whatever the status.
             models.Index(fields=["-date", "-article_id"], name="article_date_idx"),
+            models.Index(
+                fields=["status", "-date"], condition=Q(featured=True), name="article_featured_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -339,62 +346,3 @@ class Article(Versioned):
 
     def get_full_url(self):
         return settings.SITE_URL + self.get_absolute_url()
-
-
-class ImportRun(models.Model):
-    """One run of an importer: who, when, what, and every failure with its reason."""
-
-    class Kind(models.TextChoices):
-        FILES = "files", "Article files"
-        FEED = "feed", "Feed"
-
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    started_by = models.CharField(max_length=150, blank=True)
-    started_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    paths = models.JSONField(default=list, help_text="Files, folders or feed URLs imported.")
-    source = models.ForeignKey(
-        Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="import_runs"
-    )
-    dry_run = models.BooleanField(default=False)
-    forced = models.BooleanField(default=False)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    conflicts = models.PositiveIntegerField(default=0)
-    failed = models.PositiveIntegerField(default=0)
-    failures = models.JSONField(default=list, help_text='[{"path": ..., "reason": ...}, ...]')
-    error = models.TextField(blank=True, help_text="Why the run as a whole stopped, if it did.")
-
-    class Meta:
-        ordering = ["-started_at"]
-        get_latest_by = "started_at"
-
-    def __str__(self):
-        return f"{self.get_kind_display()} import at {self.started_at:%Y-%m-%d %H:%M}"
-
-
-class Revision(models.Model):
-    """One change to an article by an editor or an import: which fields, old and new values."""
-
-    class Origin(models.TextChoices):
-        ADMIN = "admin", "Editor"
-        IMPORT = "import", "File import"
-        FEED = "feed", "Feed"
-        RESTORE = "restore", "Restore"
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
-    origin = models.CharField(max_length=10, choices=Origin.choices)
-    import_run = models.ForeignKey(ImportRun, on_delete=models.SET_NULL, null=True, blank=True)
-    changes = models.JSONField(default=dict, help_text='{"field": [old, new], ...}')
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["article", "-created_at"], name="revision_article_idx")]
-
-    def __str__(self):
-        return f"{self.article_id}: {', '.join(self.changes)} ({self.get_origin_display()})"

@@ -18,6 +18,7 @@ TRACKED_FIELDS = (
     "slug",
     "date",
     "status",
+    "featured",
     "summary",
     "description",
     "body",

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from articles.public import sitemaps, syndication, views
+from articles.public import siteicons, sitemaps, syndication, views
 from articles.public.converters import ArticleIdConverter, ArticleSlugConverter, YearMonthConverter
 
 register_converter(YearMonthConverter, "yyyymm")
@@ -38,6 +38,9 @@ urlpatterns = [
         syndication.SourceAtomFeed(),
         name="source-feed-atom",
     ),
+    # The site icon and the web app manifest.
+    path("favicon.ico", siteicons.favicon, name="favicon"),
+    path("manifest.webmanifest", siteicons.manifest, name="manifest"),
     # Crawlers.
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),

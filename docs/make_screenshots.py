@@ -1,11 +1,13 @@
-"""Screenshots of the reader's site for the README, from headless Chromium.
+"""Screenshots of the reader's site for the README, light and dark, from headless Chromium.
 
     .venv/bin/python docs/make_screenshots.py [chromium]
 
 Builds a throwaway site in a temporary folder (SQLite, media): imports sample_articles/, gives
-each article a generated header image (the samples' image URLs are on the internet), serves it
-with runserver on 127.0.0.1 and saves home and article pages at 375 and 1280 pixels wide into
-docs/screenshots/.
+most articles a generated header image (the samples' image URLs are on the internet; two keep
+none, as clean text cards), features two of them (the older one leads the home page), gives one
+body a quotation and a table, serves it with runserver on 127.0.0.1 and saves home and article
+pages at 375 and 1280 pixels wide, with the system set to light and to dark, into
+docs/screenshots/. bench/lighthouse.py builds the same site.
 """
 
 import colorsys
@@ -33,6 +35,19 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
     "--hide-scrollbars",
 ]
+
+
+TEXT_ONLY = {100002, 100006}  # cards without an image stay clean text
+FEATURED = {100001, 100004}  # the older of them leads the home page
+SHOWCASE = 100003
+SHOWCASE_BODY = """
+<blockquote><p>The numbers speak for themselves: the storage paid for itself in two winters.</p>
+</blockquote>
+<table><caption>Output by quarter</caption>
+<thead><tr><th>Quarter</th><th>Output (MWh)</th><th>Change</th></tr></thead>
+<tbody><tr><td>Q1</td><td>1,240</td><td>+4%</td></tr><tr><td>Q2</td><td>1,410</td><td>+14%</td></tr>
+<tr><td>Q3</td><td>1,385</td><td>−2%</td></tr></tbody></table>
+"""
 
 
 def header_image(n):
@@ -78,9 +93,15 @@ def build_site(env):
     call_command("migrate", verbosity=0)
     call_command("import_articles", str(ROOT / "sample_articles"), verbosity=0)
     for n, article in enumerate(Article.objects.order_by("article_id")):
+        if article.article_id in TEXT_ONLY:
+            continue
         article.image_alt = f"Illustration for “{article.title}”"
         article.image.save(f"header-{article.article_id}.png", ContentFile(header_image(n)))
-    return Article.objects.get(article_id=100003).get_absolute_url()
+    Article.objects.filter(article_id__in=FEATURED).update(featured=True)
+    showcase = Article.objects.get(article_id=SHOWCASE)
+    showcase.body += SHOWCASE_BODY
+    showcase.save()
+    return showcase.get_absolute_url()
 
 
 def wait_for(url, server, seconds=30):
@@ -102,22 +123,8 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def main():
-    port = free_port()
-    chromium = sys.argv[1] if len(sys.argv) > 1 else shutil.which("chromium")
-    if not chromium:
-        raise SystemExit("chromium not found: apt-get install chromium")
-    folder = Path(tempfile.mkdtemp(prefix="newsroom-screenshots-"))
-    env = {
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "DEBUG": "true",
-        "SECRET_KEY": "screenshots-only",
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-        "MEDIA_ROOT": str(folder / "media"),
-        "CACHE_URL": "dummycache://",
-        "SITE_URL": "https://newsroom.example",  # what canonical links and the QR code show
-    }
-    article_path = build_site(env)
+def serve(env, port):
+    """Start runserver on `port` of 127.0.0.1 with `env`; return (process, base URL)."""
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
         cwd=ROOT,
@@ -125,26 +132,51 @@ def main():
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    base = f"http://127.0.0.1:{port}"
+    wait_for(base + "/", server)
+    return server, base
+
+
+def site_env(folder, site_url="https://newsroom.example"):
+    """The demo site's settings; SITE_URL is what canonical links and the QR code show."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DEBUG": "true",
+        "SECRET_KEY": "screenshots-only",
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "MEDIA_ROOT": str(folder / "media"),
+        "CACHE_URL": "dummycache://",
+        "SITE_URL": site_url,
+    }
+
+
+def main():
+    from playwright.sync_api import sync_playwright
+
+    chromium = sys.argv[1] if len(sys.argv) > 1 else shutil.which("chromium")
+    if not chromium:
+        raise SystemExit("chromium not found: apt-get install chromium")
+    folder = Path(tempfile.mkdtemp(prefix="newsroom-screenshots-"))
+    env = site_env(folder)
+    article_path = build_site(env)
+    server, base = serve(env, free_port())
     try:
-        base = f"http://127.0.0.1:{port}"
-        wait_for(base + "/", server)
         OUT.mkdir(parents=True, exist_ok=True)
-        for page, path in {"home": "/", "article": article_path}.items():
-            for name, (width, height) in WIDTHS.items():
-                target = OUT / f"{page}-{width}.png"
-                subprocess.run(
-                    [
-                        chromium,
-                        *CHROMIUM_FLAGS,
-                        f"--window-size={width},{height}",
-                        f"--screenshot={target}",
-                        base + path,
-                    ],
-                    check=True,
-                    capture_output=True,
-                    timeout=120,
-                )
-                print(f"{target.relative_to(ROOT)}  ({name})")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+            for page_name, path in {"home": "/", "article": article_path}.items():
+                for name, (width, height) in WIDTHS.items():
+                    for scheme in ("light", "dark"):
+                        suffix = "" if scheme == "light" else "-dark"
+                        target = OUT / f"{page_name}-{width}{suffix}.png"
+                        page = browser.new_page(
+                            viewport={"width": width, "height": height}, color_scheme=scheme
+                        )
+                        page.goto(base + path, wait_until="networkidle")
+                        page.screenshot(path=target)
+                        page.close()
+                        print(f"{target.relative_to(ROOT)}  ({name}, {scheme})")
+            browser.close()
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -22,6 +22,12 @@ SECRET_KEY = (
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env.str("SITE_NAME", default="Newsroom")
+# The "about" line in the public site's footer.
+SITE_ABOUT = env.str(
+    "SITE_ABOUT",
+    default="Press releases from our partner wires, republished and edited by our newsroom. "
+    "Each article links to its original release.",
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -197,7 +203,7 @@ FETCH_ALLOW_PRIVATE_HOSTS = env.bool("FETCH_ALLOW_PRIVATE_HOSTS", default=False)
 IMPORT_RUN_RETENTION_DAYS = env.int("IMPORT_RUN_RETENTION_DAYS", default=90)
 
 ARTICLES_PER_PAGE = 20
-# "Clean energy" and "clean energy" are one tag (migration 0011 merged the old case variants).
+# "Clean energy" and "clean energy" are one tag (migration 0012 merged the old case variants).
 TAGGIT_CASE_INSENSITIVE = True
 
 # Uploaded media: served by the application from MEDIA_ROOT (a volume every app server shares)

@@ -47,7 +47,7 @@ class EditorsGroupTests(TestCase):
     def test_sees_workflow_actions_but_no_delete(self):
         response = self.client.get(CHANGELIST)
         actions = [choice[0] for choice in response.context["action_form"].fields["action"].choices]
-        assert actions == ["", "publish", "unpublish", "add_tag"]
+        assert actions == ["", "publish", "unpublish", "feature", "unfeature", "add_tag"]
         self.assertNotContains(self.client.get(self.change_url), "deletelink")
         assert self.client.get(f"{CHANGELIST}{self.article.pk}/delete/").status_code == 403
 

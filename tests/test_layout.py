@@ -17,6 +17,7 @@ LAYERS = {
     "articles.images": 0,
     "articles.models": 1,
     "articles.versions": 1,
+    "articles.records": 1,
     "articles.extra_models": 1,
     "articles.revisions": 2,
     "articles.checks": 2,

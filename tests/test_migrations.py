@@ -6,8 +6,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from articles.public.search import install_search_index
 
-BEFORE = [("articles", "0010_article_versions_and_drafts")]
-AFTER = [("articles", "0011_body_images_and_tags")]
+BEFORE = [("articles", "0011_article_featured")]
+AFTER = [("articles", "0012_body_images_and_tags")]
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def migrator():
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_0011_merges_tag_case_variants_and_their_articles(migrator):
+def test_0012_merges_tag_case_variants_and_their_articles(migrator):
     executor = migrator
     executor.migrate(BEFORE)
     apps = executor.loader.project_state(BEFORE).apps

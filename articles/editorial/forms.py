@@ -206,6 +206,7 @@ class ArticleAdminForm(VersionCheckedForm, CleanTextForm):
             "image_caption",
             "status",
             "date",
+            "featured",
             "tags",
             "source",
             "source_link",

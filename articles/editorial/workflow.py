@@ -1,4 +1,4 @@
-"""Editors' bulk changes: publish, unpublish, tag. Each change is kept as a revision."""
+"""Editors' bulk changes: publish, unpublish, (un)feature, tag. Each is kept as a revision."""
 
 from dataclasses import dataclass, field
 
@@ -34,18 +34,38 @@ def set_status(queryset, status, *, user=None) -> Outcome:
             outcome.refused = list(targets.missing_alt_text().only("pk", "title"))
             targets = targets.exclude(pk__in=[a.pk for a in outcome.refused])
         outcome.changed = list(targets.only("pk", "title", "status", "date"))
-        Article.objects.filter(pk__in=[a.pk for a in outcome.changed]).update(
-            status=status, updated_at=timezone.now(), version=NEXT_VERSION
-        )
-        revisions.record_many(
-            ((a, {"status": [a.status, status]}) for a in outcome.changed),
-            user=user,
-            origin=revisions.Origin.ADMIN,
-        )
-        for article in outcome.changed:
-            article.status = status
-        invalidate_public_pages()
+        write(outcome.changed, "status", status, user=user)
     return outcome
+
+
+def set_featured(queryset, featured, *, user=None):
+    """Put every article of `queryset` on top of the home page (`featured`), or take it off."""
+    with transaction.atomic():
+        changed = list(
+            selected(queryset).exclude(featured=featured).only("pk", "title", "featured")
+        )
+        # Where an article stands on the home page is no change to the article: no "Updated".
+        write(changed, "featured", featured, user=user, touch=False)
+    return changed
+
+
+def write(articles, name, value, *, user=None, touch=True):
+    """Set the field `name` to `value` on `articles` in one UPDATE, each kept as a revision.
+
+    `touch` also moves their `updated_at` (what feeds, sitemaps and "Updated" lines read).
+    """
+    values = {name: value, "version": NEXT_VERSION}
+    if touch:
+        values["updated_at"] = timezone.now()
+    Article.objects.filter(pk__in=[a.pk for a in articles]).update(**values)
+    revisions.record_many(
+        ((a, {name: [getattr(a, name), value]}) for a in articles),
+        user=user,
+        origin=revisions.Origin.ADMIN,
+    )
+    for article in articles:
+        setattr(article, name, value)
+    invalidate_public_pages()
 
 
 def add_tag(queryset, name, *, user=None):

@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from articles.models import Article, Source
-from articles.public import search, seo
+from articles.public import frontpage, search, seo
 from articles.public.pagination import UncountedPaginator
 
 RELATED_ARTICLES = 4
@@ -35,7 +35,19 @@ class ArticleListView(ListView):
 
 
 class LatestArticlesView(ArticleListView):
-    pass
+    """The home page: the editors' featured lead on its first page, then the latest others."""
+
+    def get_queryset(self):
+        self.lead_stories = frontpage.lead_stories()
+        articles = super().get_queryset()
+        if self.lead_stories:  # shown above the list, on the first page: never twice
+            articles = articles.exclude(pk__in=[a.pk for a in self.lead_stories])
+        return articles
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lead = self.lead_stories if context["page_obj"].number == 1 else []
+        return {**context, "lead": lead[0] if lead else None, "featured": lead[1:]}
 
 
 class MonthArchiveView(ArticleListView):
@@ -137,12 +149,14 @@ class ArticleDetailView(DetailView):
 def robots_txt(request):
     """Crawlers may read everything public except search results; the sitemaps are named.
 
+    The search page itself (no query) is a page like the others; its results are not.
+
     The admin is not named: its address may be kept private (ADMIN_URL), and it needs a login.
     """
     sitemaps = [reverse("articles:sitemap"), reverse("articles:news-sitemap")]
     lines = [
         "User-agent: *",
-        f"Disallow: {reverse('articles:search')}",
+        f"Disallow: {reverse('articles:search')}?",
         "",
         *(f"Sitemap: {seo.absolute_url(path)}" for path in sitemaps),
     ]

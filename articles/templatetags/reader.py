@@ -4,7 +4,7 @@ import datetime as dt
 
 from django import template
 
-from articles.public import body, search
+from articles.public import body, reading, search
 
 register = template.Library()
 
@@ -27,6 +27,18 @@ def page_url(context, number):
 def isoformat(value):
     """An aware datetime in UTC to the second, as HTML's <time> and crawlers read it."""
     return value.astimezone(dt.UTC).isoformat(timespec="seconds") if value else ""
+
+
+@register.filter
+def reading_minutes(html):
+    """Minutes a reader needs for an article's body (see articles.public.reading)."""
+    return reading.reading_minutes(html)
+
+
+@register.filter
+def updated_after_publishing(article):
+    """When the article changed after it was published, or None."""
+    return reading.updated_at(article)
 
 
 @register.filter

@@ -1,6 +1,7 @@
 """Two editors in two real browsers: presence, the conflict page, drafts, history and preview."""
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
@@ -43,9 +44,11 @@ def open_form(page, live_server, username, article):
 
 
 def screenshot(page, name, **options):
+    """Keep a screenshot under test-artifacts/; README's copies with UPDATE_SCREENSHOTS=1."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / name, **options)
-    shutil.copy(ARTIFACTS / name, SCREENSHOTS / name)
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        shutil.copy(ARTIFACTS / name, SCREENSHOTS / name)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -1,5 +1,8 @@
 """Writing a new article in the rich-text editor, in a real browser, under the strict CSP."""
 
+import os
+import shutil
+
 import pytest
 from django.utils import timezone
 from PIL import Image
@@ -10,6 +13,13 @@ from tests.test_browser import ARTIFACTS, browser, editor, watch_csp  # noqa: F4
 
 SCREENSHOTS = ARTIFACTS.parent / "docs" / "screenshots"
 ALT = "Solar panels on the harbour master's roof."
+
+
+def screenshot(element, name):
+    """Keep a screenshot under test-artifacts/; README's copies with UPDATE_SCREENSHOTS=1."""
+    element.screenshot(path=ARTIFACTS / name)
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        shutil.copy(ARTIFACTS / name, SCREENSHOTS / name)
 
 
 def write_article(page):
@@ -94,10 +104,10 @@ def test_editor_writes_saves_a_draft_and_publishes_a_rich_text_article(
         written
     )
     upload_image(page, photo, blocked)
-    page.locator(".field-body").screenshot(path=SCREENSHOTS / "admin-body-editor.png")
+    screenshot(page.locator(".field-body"), "admin-body-editor.png")
     page.click(".prose-menubar button[title='edit HTML']")
     page.wait_for_selector("dialog[open] textarea")
-    page.locator("dialog[open]").screenshot(path=SCREENSHOTS / "admin-body-editor-html.png")
+    screenshot(page.locator("dialog[open]"), "admin-body-editor-html.png")
     page.click("dialog[open] button[value=cancel]")
 
     page.click("input[name=_save_draft]")

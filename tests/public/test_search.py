@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
@@ -8,6 +9,7 @@ from django.utils import timezone
 from articles.models import Article, Status
 from articles.public.search import Term, highlight, install_search_index, parse_query, search
 from tests.factories import make_article, make_source
+from tests.pages import page_cache_on, warm_generation
 
 HOSTILE_QUERIES = [
     '"',
@@ -152,6 +154,12 @@ class SearchTests(TestCase):
         self.assertContains(response, "<mark>battery</mark> storage")
         self.assertContains(response, '<meta name="robots" content="noindex, follow">')
 
+    def test_the_search_page_without_a_query_may_be_indexed(self):
+        response = self.client.get("/search/")
+        self.assertNotContains(response, "noindex")
+        self.assertContains(response, '<meta name="description"')
+        self.assertContains(response, f'<link rel="canonical" href="{settings.SITE_URL}/search/">')
+
     def test_query_is_escaped_on_the_page(self):
         response = self.client.get("/search/", {"q": "<script>alert(1)</script>"})
         self.assertNotContains(response, "<script>alert(1)")
@@ -173,9 +181,11 @@ class SearchTests(TestCase):
             response = self.client.get("/search/", {"q": "kelp"})
         self.assertContains(response, 'href="?q=kelp&amp;page=2"')
 
+    @page_cache_on
     def test_costs_a_fixed_number_of_queries(self):
         for i in range(15):
             make_article(title=f"Solar {i}", source=make_source(f"Wire {i}"), tags=[f"t{i}"])
+        warm_generation()
         # count, page (results show no tags)
         with self.assertNumQueries(2):
             self.client.get("/search/", {"q": "solar"})

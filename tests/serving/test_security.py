@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from tests.factories import make_article, make_source
 from tests.image_files import image_bytes
+from tests.pages import release
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
@@ -59,7 +60,7 @@ class SecurityHeadersTests(TestCase):
         for name, url in self.public_pages().items():
             with self.subTest(name):
                 response = self.client.get(url)
-                response.close()  # static files are streamed from an open file
+                release(response)  # static files are streamed from an open file
                 assert_security_headers(response)
 
     def test_cached_pages_carry_the_headers_too(self):
@@ -151,8 +152,7 @@ class MediaTests(TestCase):
         assert response.status_code == 200
         assert response["Content-Type"] == "image/png"
         assert response["X-Content-Type-Options"] == "nosniff"
-        assert b"".join(response.streaming_content) == image_bytes()
-        response.close()
+        assert release(response) == image_bytes()
 
     def test_other_files_are_downloads_never_rendered(self):
         for name in ("evil.svg", "evil.html"):
@@ -160,7 +160,7 @@ class MediaTests(TestCase):
             response = self.client.get(f"/media/{name}")
             assert response["Content-Type"] == "application/octet-stream"
             assert response["Content-Disposition"] == "attachment"
-            response.close()
+            release(response)
 
     def test_paths_outside_the_media_folder_are_refused(self):
         (self.media.parent / "secret.txt").write_text("secret")

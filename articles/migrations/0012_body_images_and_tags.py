@@ -38,7 +38,7 @@ def merge_tag_case_variants(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0010_article_versions_and_drafts'),
+        ('articles', '0011_article_featured'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
