@@ -129,11 +129,11 @@ class Server:
         self.port = free_port()
         self.env = {**env, **overrides, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
 
+    config = ROOT / "gunicorn.conf.py"
+
     def __enter__(self):
         self.process = subprocess.Popen(
-            [BIN / "gunicorn", "-c", ROOT / "gunicorn.conf.py", "--workers", "2"],
-            env=self.env,
-            cwd=ROOT,
+            [BIN / "gunicorn", "-c", self.config, "--workers", "2"], env=self.env, cwd=ROOT
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -109,6 +109,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # the page cache off. Browsers and proxies revalidate with the ETag after PUBLIC_PAGE_MAX_AGE.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
 PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=0)
+# A cached article page is rendered again once this old, so that its related articles include
+# newer ones (a saved article refreshes its own page, lists and feeds at once).
+PUBLIC_RELATED_REFRESH_SECONDS = env.int("PUBLIC_RELATED_REFRESH_SECONDS", default=300)
 # An HTTP cache in front (see articles.serving.frontcache): "" (none), "varnish", or the dotted
 # path of a FrontCache subclass. Public pages tell shared caches to keep them this long; every
 # change purges them from FRONT_CACHE, each purge waiting FRONT_CACHE_TIMEOUT seconds at most.

@@ -29,7 +29,6 @@ from articles.ingest.runs import (
     start_run,
 )
 from articles.models import Article, ImportRun, Source
-from articles.serving.cache import invalidate_public_pages
 
 logger = logging.getLogger(__name__)
 
@@ -130,8 +129,7 @@ def import_feed(
     record_run(run, result)
     if not dry_run and result.source and result.source.pk:
         record_poll(result, fetched)
-    if result.counts[CREATED] or result.counts[UPDATED]:
-        invalidate_public_pages()
+    # Each item is saved with save() and tags.set(): their signals drop the pages they show in.
     return result
 
 

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.models import CanonicalPolicy
+from articles.serving.cache import cached_many, warn_cache_down
 
 QR_CACHE_SECONDS = 30 * 24 * 3600
 
@@ -91,14 +92,26 @@ def json_ld_script(data):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
 
 
-def qr_code_svg(url):
-    """An inline SVG QR code for `url`, made once and cached."""
-    key = "qr:" + hashlib.sha256(url.encode()).hexdigest()
+def qr_code_key(url):
+    return "qr:" + hashlib.sha256(url.encode()).hexdigest()
 
-    def make():
+
+def qr_code_svg(url, found=None):
+    """An inline SVG QR code for `url`, made once and cached.
+
+    `found`: what a `cache.get_many()` that asked for `qr_code_key(url)` returned, if one did.
+    """
+    key = qr_code_key(url)
+    if found is None:
+        found = cached_many([key])
+    svg = found.get(key)
+    if svg is None:
         qr = segno.make(url, error="m")
-        return qr.svg_inline(
+        svg = qr.svg_inline(
             scale=3, border=2, title=f"QR code for {url}", svgclass="qr", lineclass=None
         )
-
-    return mark_safe(cache.get_or_set(key, make, QR_CACHE_SECONDS))
+        try:
+            cache.set(key, svg, QR_CACHE_SECONDS)
+        except Exception as exc:
+            warn_cache_down(exc)
+    return mark_safe(svg)

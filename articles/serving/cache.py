@@ -1,12 +1,16 @@
 """The public page cache: whole responses for anonymous readers, dropped when the content changes.
 
 Every cached page is stamped with the current *generation*, a random token kept in the cache,
-and is served only while that token is current (one round trip fetches both). Anything that
-changes what a public page may show (an article, tag or source saved or deleted, an import, any
-write through the admin) calls `invalidate_public_pages()`, which drops the token: the next
-request starts a new generation and every page is rendered afresh, on every app server sharing
-the cache. A generation also ends by itself when the next scheduled article is due, so that it
-appears on time without anyone saving.
+and with its group's token (see articles.serving.page_groups), and is served only while both are
+current (one round trip fetches the two and the page). A saved article drops the tokens of the
+groups it shows in (`invalidate_page_groups()`): its page, its lists, feeds and sitemaps, while
+other articles' pages stay cached; an article page is also rendered again once it is
+`PUBLIC_RELATED_REFRESH_SECONDS` old, so its related articles follow the archive. Anything else
+that changes what a public page may show (a tag or source saved or deleted, a bulk write, an
+admin write that recorded no change) calls `invalidate_public_pages()`, which drops the
+generation: every page is rendered afresh, on every app server sharing the cache. A generation
+also ends by itself when the next scheduled article is due, so that it appears on time without
+anyone saving.
 
 While one process renders a changed page anew, the others serve its previous version rather
 than pile up rendering it too (a sitemap takes seconds, and crawlers come in numbers).
@@ -20,10 +24,12 @@ The cache is a speed-up, never a dependency: when it is down, pages are served u
 warning is logged.
 """
 
+import contextvars
 import hashlib
 import logging
 import time
 import uuid
+from collections import Counter
 from contextlib import contextmanager, suppress
 from urllib.parse import urlencode
 
@@ -38,14 +44,23 @@ from django.utils.cache import cc_delim_re, patch_cache_control, set_response_et
 
 from articles.models import Article
 from articles.serving import frontcache
+from articles.serving.page_groups import EVERYTHING, group_of, is_article_group
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-pages:generation"
+# Dropped with the generation, but with no timeout and whether or not pages are cached: what
+# cached lists of links to articles (related articles) are checked against.
+LINKS_KEY = "page-links"
 # How long others serve a changed page's previous version while one process renders it.
 RENDER_LOCK_SECONDS = 30
 WARNING_INTERVAL = 60
 _last_warning = 0.0
+# What this process answered cacheable requests with: "hit", "stale" (the previous version of
+# a page being rendered elsewhere) or "render"; bench/newsroom_day.py reads it.
+outcomes = Counter()
+# Set while the middleware handles a write: whether it dropped any pages.
+_invalidated = contextvars.ContextVar("public_pages_invalidated", default=None)
 
 
 def warn_cache_down(exc) -> None:
@@ -64,14 +79,46 @@ def invalidate_public_pages() -> None:
     this. The second drop, after commit, covers a reader who rendered the old rows meanwhile.
     The front cache, if any, is purged after commit too.
     """
+    _note_invalidation()
     _drop_generation()
     transaction.on_commit(_drop_generation)
     frontcache.purge_all()
 
 
+def invalidate_page_groups(groups):
+    """Drop the cached pages of `groups` (see page_groups), now and when the transaction commits."""
+    if EVERYTHING in groups:
+        invalidate_public_pages()
+        return
+    _note_invalidation()
+    keys = [group_key(group) for group in groups]
+
+    def drop():
+        try:
+            cache.delete_many(keys)
+        except Exception as exc:
+            warn_cache_down(exc)
+
+    drop()
+    transaction.on_commit(drop)
+    # The front cache is purged whole: page_groups.paths_of() names the groups' paths with
+    # wildcards, which a PURGE of single URLs cannot take.
+    frontcache.purge_all()
+
+
+def group_key(group):
+    return f"page-groups:{group}"
+
+
+def _note_invalidation():
+    noted = _invalidated.get()
+    if noted is not None:
+        noted.append(True)
+
+
 def _drop_generation():
     try:
-        cache.delete(GENERATION_KEY)
+        cache.delete_many([GENERATION_KEY, LINKS_KEY])
     except Exception as exc:
         warn_cache_down(exc)
 
@@ -80,6 +127,18 @@ def start_generation():
     """Start a new generation (unless another process just did) and return its token."""
     cache.add(GENERATION_KEY, uuid.uuid4().hex, generation_timeout())
     return cache.get(GENERATION_KEY)
+
+
+def start_links():
+    """Start a new links token (unless another process just did) and return it."""
+    cache.add(LINKS_KEY, uuid.uuid4().hex, None)
+    return cache.get(LINKS_KEY)
+
+
+def start_group(key):
+    """Give the group under `key` a token (unless another process just did) and return it."""
+    cache.add(key, uuid.uuid4().hex, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return cache.get(key)
 
 
 def generation_timeout():
@@ -195,31 +254,45 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         if not is_cacheable_request(request):
-            response = self.get_response(request)
+            noted = []
+            token = _invalidated.set(noted)
+            try:
+                response = self.get_response(request)
+            finally:
+                _invalidated.reset(token)
             if (
                 request.method not in ("GET", "HEAD", "OPTIONS")
                 and response.status_code < 400
                 # An editor's draft or preview writes nothing a reader sees.
                 and not getattr(response, "public_pages_unchanged", False)
+                # A write that dropped the pages it touched (a saved article) is done.
+                and not noted
             ):
-                # Admin actions may write with QuerySet.update(), which sends no signal.
+                # Admin actions may write with QuerySet.update(), which sends no signal: a
+                # write that dropped no pages itself drops them all.
                 invalidate_public_pages()
             return response
 
         key = page_key(request)
         if key is None:
             return self.get_response(request)
-        generation, page = lookup(key)
-        if page is not None and page[0] == generation:
+        group = group_of(request.path_info)
+        generation, page = lookup(key, group)
+        if page is not None and page[0] == generation and is_fresh(page, group):
+            outcomes["hit"] += 1
             return thaw(page[1])
         if page is None or generation is None:
             return self.render(request, key, generation)
         # The page changed: one process renders it anew while the others keep serving the
         # previous version for that long (a sitemap takes seconds; crawlers come in numbers).
         with exclusive(f"render:{key}", RENDER_LOCK_SECONDS) as won:
-            return self.render(request, key, generation) if won else thaw(page[1])
+            if won:
+                return self.render(request, key, generation)
+            outcomes["stale"] += 1
+            return thaw(page[1])
 
     def render(self, request, key, generation):
+        outcomes["render"] += 1
         response = self.get_response(request)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
@@ -234,7 +307,9 @@ class PublicPageCacheMiddleware:
             if generation is not None:
                 try:
                     cache.set(
-                        key, (generation, freeze(response)), settings.PUBLIC_PAGE_CACHE_SECONDS
+                        key,
+                        (generation, freeze(response), clock()),
+                        settings.PUBLIC_PAGE_CACHE_SECONDS,
                     )
                 except Exception as exc:
                     warn_cache_down(exc)
@@ -247,14 +322,59 @@ def shared_max_age():
     return min(limit, generation_timeout()) if limit > 0 else 0
 
 
-def lookup(key):
-    """The current generation and the page under `key`, in one round trip to the cache."""
+def lookup(key, group):
+    """The current stamp (generation and `group`'s token) and the page under `key`.
+
+    One round trip to the cache, unless the generation or the group must start anew.
+    """
+    try:
+        gkey = group_key(group)
+        found = cache.get_many([GENERATION_KEY, gkey, key])
+        generation = found.get(GENERATION_KEY) or start_generation()
+        return (generation, found.get(gkey) or start_group(gkey)), found.get(key)
+    except Exception as exc:
+        warn_cache_down(exc)
+        return None, None
+
+
+def lookup_in_generation(key):
+    """The current generation and the value under `key`, in one round trip to the cache."""
     try:
         found = cache.get_many([GENERATION_KEY, key])
         return found.get(GENERATION_KEY) or start_generation(), found.get(key)
     except Exception as exc:
         warn_cache_down(exc)
         return None, None
+
+
+def cached_many(keys):
+    """`cache.get_many(keys)`, or nothing (and a warning) when the cache is down."""
+    try:
+        return cache.get_many(keys)
+    except Exception as exc:
+        warn_cache_down(exc)
+        return {}
+
+
+def clock():
+    return time.time()
+
+
+def related_max_age():
+    """Seconds an article page, and apart from it its related articles, are kept at most.
+
+    Half the bound each, so that related articles are never more than
+    PUBLIC_RELATED_REFRESH_SECONDS old on a page.
+    """
+    return settings.PUBLIC_RELATED_REFRESH_SECONDS / 2
+
+
+def is_fresh(page, group):
+    """Whether a current `page` of `group` may be served: article pages only for a while."""
+    # Its related articles are chosen among the newest: newer ones appear within that bound.
+    if not is_article_group(group):
+        return True
+    return clock() - page[2] < related_max_age()
 
 
 @contextmanager

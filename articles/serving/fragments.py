@@ -11,7 +11,7 @@ down, fragments are computed on every request, as the pages are.
 from django.conf import settings
 from django.core.cache import cache
 
-from articles.serving.cache import lookup, warn_cache_down
+from articles.serving.cache import lookup_in_generation, warn_cache_down
 
 
 def per_generation(name, compute):
@@ -19,7 +19,7 @@ def per_generation(name, compute):
     if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
         return compute()
     key = f"public-fragments:{name}"
-    generation, kept = lookup(key)
+    generation, kept = lookup_in_generation(key)
     if generation is not None and kept is not None and kept[0] == generation:
         return kept[1]
     value = compute()

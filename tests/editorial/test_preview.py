@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from articles.models import Article, Status
-from articles.serving.cache import GENERATION_KEY
+from articles.serving.cache import GENERATION_KEY, group_key
 from tests.editorial.test_concurrency import TwoEditorsTestCase
 from tests.formpages import form_fields
 from tests.image_files import upload
@@ -89,9 +89,9 @@ class PreviewTests(TwoEditorsTestCase):
 @override_settings(PUBLIC_PAGE_CACHE_SECONDS=600)
 class PreviewAndDraftCacheTests(TwoEditorsTestCase):
     def test_previews_and_drafts_leave_the_public_page_cache_alone(self):
-        self.client.get("/")  # a reader's visit starts a generation
-        generation = cache.get(GENERATION_KEY)
-        assert generation
+        self.client.get("/")  # a reader's visit starts a generation and the home list's group
+        generation, latest = cache.get(GENERATION_KEY), cache.get(group_key("latest"))
+        assert generation and latest
         fields = form_fields(self.maria_client.get(self.url))
         self.maria_client.post(f"/admin/articles/article/{self.article.pk}/preview/", fields)
         self.maria_client.post(
@@ -100,5 +100,7 @@ class PreviewAndDraftCacheTests(TwoEditorsTestCase):
             content_type="application/json",
         )
         assert cache.get(GENERATION_KEY) == generation
+        assert cache.get(group_key("latest")) == latest
         self.maria_client.post(self.url, {**fields, "summary": "Saved."})
-        assert cache.get(GENERATION_KEY) != generation  # a real save still drops it
+        # A real save still drops the pages the article is on (not every page: see page_groups).
+        assert cache.get(group_key("latest")) is None

@@ -126,8 +126,11 @@ class RenditionsTests(TestCase):
         article = with_image(make_article(), image_bytes("PNG", size=(300, 200)))
         manifest = article.image_renditions
         article.summary = "Changed."
-        with self.assertNumQueries(1):
+        # The save's UPDATE, and the page cache reading where the article showed (its stored
+        # state, its tags); no second UPDATE writing renditions.
+        with self.assertNumQueries(3) as queries:
             article.save()
+        assert [q["sql"].split()[0] for q in queries.captured_queries].count("UPDATE") == 1
         assert article.image_renditions == manifest
 
     def test_no_renditions_without_an_uploaded_image_or_for_a_stale_manifest(self):
@@ -229,16 +232,21 @@ class CroppedRenditionsTests(TestCase):
         article = with_image(make_article(), halves((1600, 900)))
         article.image_crop = RIGHT_HALF
         # The new manifest is written with update(), which sends no signal of its own.
-        with mock.patch("articles.signals.invalidate_public_pages") as invalidate:
+        with mock.patch("articles.signals.invalidate_page_groups") as invalidate:
             signals.refresh_renditions(article)
-        invalidate.assert_called_once_with()
+        invalidate.assert_called_once()
+        (groups,) = invalidate.call_args.args
+        assert {f"article:{article.article_id}", "latest", "feed"} <= groups
 
     def test_saving_with_the_same_crop_does_not_remake_them(self):
         article = cropped(with_image(make_article(), halves((1600, 900))), RIGHT_HALF)
         manifest = article.image_renditions
         article.summary = "Changed."
-        with self.assertNumQueries(1):
+        # The save's UPDATE, and the page cache reading where the article showed (its stored
+        # state, its tags); no second UPDATE writing renditions.
+        with self.assertNumQueries(3) as queries:
             article.save()
+        assert [q["sql"].split()[0] for q in queries.captured_queries].count("UPDATE") == 1
         assert article.image_renditions == manifest
 
 

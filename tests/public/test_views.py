@@ -1,11 +1,14 @@
 import datetime as dt
 
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import TestCase
 from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article, Status, TaggedArticle
+from articles.serving.cache import LINKS_KEY, invalidate_page_groups
+from articles.serving.page_groups import group_of
 from tests.factories import make_article, make_source
 from tests.pages import page_cache_on, warm_generation
 
@@ -226,10 +229,15 @@ class QueryCountTests(TestCase):
         article = Article.objects.get(article_id=7_000_000)
         named = {"article": article.get_absolute_url(), "month": f"/{article.date:%Y%m}/"}
         warm_generation()
+        cache.delete(LINKS_KEY)  # related articles chosen afresh, as after a change
         for page, expected in self.PAGES.items():
             url = named.get(page, page)
             with self.subTest(url=url), self.assertNumQueries(expected):
                 assert self.client.get(url).status_code == 200
+        # The article's page dropped alone: the related articles chosen a moment ago are kept.
+        invalidate_page_groups({group_of(named["article"])})
+        with self.assertNumQueries(2):
+            assert self.client.get(named["article"]).status_code == 200
 
     def test_page_queries_do_not_grow_with_the_archive(self):
         self.assert_query_counts()

@@ -1,0 +1,65 @@
+from unittest import mock
+
+from django.test import TestCase, override_settings
+
+import articles.serving.cache
+from articles.models import Status
+from articles.public.related import related_articles
+from tests.factories import make_article, make_source
+
+
+@override_settings(PUBLIC_RELATED_REFRESH_SECONDS=300)
+class RelatedArticlesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.source = make_source("IBN")
+        cls.article = make_article(title="Main", source=cls.source, tags=["energy"])
+        cls.other = make_article(title="Other Energy", tags=["energy"])
+        cls.tag_ids = [tag.pk for tag in cls.article.tags.all()]
+
+    def test_the_choice_is_kept_between_requests(self):
+        assert [a.title for a in related_articles(self.article, self.tag_ids, 4)] == [
+            "Other Energy"
+        ]
+        with self.assertNumQueries(0):
+            assert related_articles(self.article, self.tag_ids, 4)[0].title == "Other Energy"
+
+    def test_a_new_article_is_among_them_within_the_bound(self):
+        with mock.patch.object(articles.serving.cache, "clock", return_value=1000.0):
+            related_articles(self.article, self.tag_ids, 4)
+            make_article(title="Newer Energy", tags=["energy"])
+        with mock.patch.object(articles.serving.cache, "clock", return_value=1149.0):
+            titles = [a.title for a in related_articles(self.article, self.tag_ids, 4)]
+            assert "Newer Energy" not in titles
+        with mock.patch.object(articles.serving.cache, "clock", return_value=1150.0):
+            titles = [a.title for a in related_articles(self.article, self.tag_ids, 4)]
+            assert titles[0] == "Newer Energy"
+
+    def test_an_unpublished_article_leaves_them_at_once(self):
+        related_articles(self.article, self.tag_ids, 4)
+        self.other.status = Status.DRAFT
+        self.other.save()
+        assert related_articles(self.article, self.tag_ids, 4) == []
+
+    def test_other_tags_are_another_choice(self):
+        related_articles(self.article, self.tag_ids, 4)
+        assert related_articles(self.article, [], 4) == []  # same source: none other has it
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "newsroom.redis_cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens: every call fails at once
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    },
+)
+class CacheDownTests(TestCase):
+    def test_the_article_page_is_served_with_its_related_articles_and_qr_code(self):
+        article = make_article(title="Main", tags=["energy"])
+        make_article(title="Other Energy", tags=["energy"])
+        with mock.patch.object(articles.serving.cache, "_last_warning", 0.0):
+            response = self.client.get(article.get_absolute_url())
+        self.assertContains(response, "Other Energy")
+        self.assertContains(response, '<svg width="')
