@@ -25,6 +25,7 @@ from articles.editorial.forms import (
     ArticleAdminForm,
     CleanTextForm,
 )
+from articles.editorial.writing import ImportRunReportMixin, WritingAdminMixin
 from articles.images.renditions import failed as renditions_failed
 from articles.models import Article, ImportRun, Revision, Source, Status
 
@@ -74,7 +75,7 @@ class SourceAdmin(NewsroomAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(NewsroomAdmin):
+class ArticleAdmin(WritingAdminMixin, NewsroomAdmin):
     form = ArticleAdminForm
     action_form = ArticleActionForm
     actions = ["publish", "unpublish", "feature", "unfeature", "add_tag"]
@@ -171,7 +172,7 @@ class ArticleAdmin(NewsroomAdmin):
             self.admin_site.admin_view(self.restore_view),
             name="articles_article_restore",
         )
-        return [restore, *editing.urls(self), *super().get_urls()]
+        return [restore, *editing.urls(self), *self.writing_urls(), *super().get_urls()]
 
     @admin.display(description="image")
     def thumbnail(self, article):
@@ -327,7 +328,7 @@ class ArticleAdmin(NewsroomAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(ImportRunReportMixin, admin.ModelAdmin):
     """The record of every import: read-only, because it is the account of what happened."""
 
     FAILURES_SHOWN = 500
@@ -360,9 +361,10 @@ class ImportRunAdmin(admin.ModelAdmin):
         ("dry_run", "forced"),
         ("created", "updated", "unchanged", "conflicts", "failed"),
         "failure_list",
+        "sanitized_list",
         "error",
     ]
-    readonly_fields = ["state", "path_list", "failure_list"]
+    readonly_fields = ["state", "path_list", "failure_list", "sanitized_list"]
 
     def has_add_permission(self, request):
         return False

@@ -27,6 +27,10 @@ PAGES = [
     ("needs alt text", "?attention=missing_alt"),
     ("one source", "?source__id__exact=3"),
     ("search", "?q=Battery"),
+    ("search, plural", "?q=Batteries"),
+    ("search, a tag", "?q=topic+7"),
+    ("one tag", "?tag=topic+7"),
+    ("one tag, page 20", "?tag=topic+7&p=20"),
 ]
 
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "taggit",
+    "django_prose_editor",
     "articles",
 ]
 
@@ -205,6 +206,8 @@ FETCH_ALLOW_PRIVATE_HOSTS = env.bool("FETCH_ALLOW_PRIVATE_HOSTS", default=False)
 IMPORT_RUN_RETENTION_DAYS = env.int("IMPORT_RUN_RETENTION_DAYS", default=90)
 
 ARTICLES_PER_PAGE = 20
+# "Clean energy" and "clean energy" are one tag (migration 0012 merged the old case variants).
+TAGGIT_CASE_INSENSITIVE = True
 
 # Uploaded media: served by the application from MEDIA_ROOT (a volume every app server shares)
 # unless SERVE_MEDIA is off because a web server or an object store serves MEDIA_URL.

@@ -1,6 +1,6 @@
 import pytest
 
-from articles.sanitize import sanitize_html
+from articles.sanitize import removed_markup, sanitize_html, sanitize_html_report
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,49 @@ def test_base_url_makes_relative_links_absolute_and_keeps_hostile_ones_out():
     assert 'href="https://other.example/"' in clean
     assert "javascript" not in clean
     assert 'href="../about"' in sanitize_html(html)  # without a base, links stay as they are
+
+
+def test_links_to_other_sites_are_nofollow_links_to_this_site_stay_plain():
+    html = (
+        '<a href="https://partner.example/release">out</a>'
+        '<a href="/202511/7-slug">relative</a>'
+        '<a href="https://news.example/202511/7-slug">absolute, ours</a>'
+        '<a href="#notes">fragment</a><a href="mailto:desk@news.example">mail</a>'
+        '<a href="https://partner.example/" rel="follow me" target="_blank">forged rel</a>'
+    )
+    clean = sanitize_html(html, site_url="https://news.example")
+    assert clean == (
+        '<a href="https://partner.example/release" rel="noopener noreferrer nofollow">out</a>'
+        '<a href="/202511/7-slug">relative</a>'
+        '<a href="https://news.example/202511/7-slug">absolute, ours</a>'
+        '<a href="#notes">fragment</a><a href="mailto:desk@news.example">mail</a>'
+        '<a href="https://partner.example/" rel="noopener noreferrer nofollow">forged rel</a>'
+    )
+
+
+def test_a_feed_base_makes_relative_links_external_ones():
+    clean = sanitize_html('<a href="/about">a</a>', base_url="https://wire.example/feed.xml")
+    assert clean == '<a href="https://wire.example/about" rel="noopener noreferrer nofollow">a</a>'
+
+
+def test_the_report_names_removed_elements_attributes_and_urls():
+    html = (
+        '<h1>Title</h1><h1>Again</h1><p style="color:red" onclick="x()">Text</p>'
+        '<iframe src="https://evil.example"></iframe><script>alert("<b>")</script>'
+        '<a href="javascript:alert(1)" rel="me">j</a><!-- <em onclick=1> -->'
+    )
+    clean, removed = sanitize_html_report(html)
+    assert clean == "TitleAgain<p>Text</p><a>j</a>"
+    assert removed.elements == {"h1": 2, "iframe": 1, "script": 1}
+    assert removed.attributes == {"style": 1, "onclick": 1}  # rel is the sanitizer's own
+    assert removed.urls == ["javascript:alert(1)"]
+    assert removed.describe() == (
+        "elements <h1> (2), <iframe>, <script>; attributes onclick, style; URLs javascript:alert(1)"
+    )
+
+
+def test_clean_markup_reports_nothing():
+    removed = removed_markup(
+        '<p>A <b>bold</b> <a href="https://x.example/" rel="nofollow">x</a></p>'
+    )
+    assert not removed and removed.describe() == ""

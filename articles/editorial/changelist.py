@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.contrib import admin
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Count, Max, Min, Q
@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 
 from articles.editorial.forms import DESCRIPTION_MAX
 from articles.models import MISSING_ALT_TEXT, Status
+from articles.public.search import RANKED
 
 ESTIMATE_ABOVE = 10_000
 # Uploaded header images whose renditions could not be made (see articles.images.renditions).
@@ -52,7 +53,12 @@ def table_estimate(alias, table):
 class ArticleChangeList(ChangeList):
     def get_queryset(self, request, exclude_parameters=None):
         # Bodies are the bulk of each row and the list never shows them.
-        return super().get_queryset(request, exclude_parameters).defer("body")
+        queryset = super().get_queryset(request, exclude_parameters).defer("body")
+        # A search lists the best matches first, as the site's search does, unless a column
+        # header asks for another order.
+        if "search_rank" in queryset.query.annotations and ORDER_VAR not in self.params:
+            queryset = queryset.order_by(*RANKED)
+        return queryset
 
 
 class PublicationFilter(admin.SimpleListFilter):

@@ -7,13 +7,15 @@ from django.contrib.admin.helpers import ActionForm
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.forms.widgets import Script
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from articles.editorial import datetimes, staging
+from articles.editorial import datetimes, new_article, staging
+from articles.editorial.body_editor import BodyEditorWidget, images_without_alt
 from articles.editorial.concurrency import VersionCheckedForm
 from articles.images import crops, verify
 from articles.models import Article
-from articles.sanitize import clean_tags, clean_text, sanitize_html
+from articles.sanitize import Removed, clean_tags, clean_text, sanitize_html_report
 
 logger = logging.getLogger(__name__)
 
@@ -217,7 +219,7 @@ class ArticleAdminForm(VersionCheckedForm, CleanTextForm):
             "image": staging.StagedFileInput,
             "summary": counted(3, SUMMARY_MAX),
             "description": counted(2, DESCRIPTION_MAX, DESCRIPTION_MIN),
-            "body": forms.Textarea(attrs={"rows": 16, "class": "vLargeTextField html-source"}),
+            "body": BodyEditorWidget(attrs={"rows": 16, "class": "vLargeTextField html-source"}),
         }
 
     class Media:
@@ -230,6 +232,14 @@ class ArticleAdminForm(VersionCheckedForm, CleanTextForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.body_removed = Removed()  # what the sanitizer took out of the body, once cleaned
+        if "slug" in self.fields:
+            self.fields["slug"].required = False  # made from the title when left empty
+            self.fields["slug"].help_text += " Filled from the title when left empty."
+        if "tags" in self.fields:
+            self.fields["tags"].widget.attrs["data-tag-suggestions"] = reverse(
+                "admin:articles_article_tags"
+            )
         size = self.instance.image_size() if self.instance.image else None
         if size and "image_crop" in self.fields:
             widget = self.fields["image_crop"].widget
@@ -257,7 +267,14 @@ class ArticleAdminForm(VersionCheckedForm, CleanTextForm):
         return article
 
     def clean_body(self):
-        return sanitize_html(self.cleaned_data["body"])
+        body, self.body_removed = sanitize_html_report(self.cleaned_data["body"])
+        if missing := images_without_alt(body):
+            raise forms.ValidationError(
+                f"{missing} image(s) in the body have no alt text: describe each one "
+                "(double-click the image to edit it).",
+                code="alt",
+            )
+        return body
 
     def clean_tags(self):
         try:
@@ -294,6 +311,10 @@ class ArticleAdminForm(VersionCheckedForm, CleanTextForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        if "slug" in self.fields:
+            cleaned_data["slug"] = new_article.slug_or_title(
+                cleaned_data.get("slug"), cleaned_data.get("title")
+            )
         # A crop was chosen on the image the form showed: a new one (or none) starts whole.
         if "image" in self.changed_data or cleaned_data.get("reset_crop"):
             # On the instance too: a form that left the edges out would not write them.

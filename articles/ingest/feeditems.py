@@ -26,7 +26,7 @@ from articles.ingest.frontmatter import (
     slug_for_title,
     validate_http_url,
 )
-from articles.sanitize import TAG_MAX_LENGTH, TAGS_MAX, clean_tags, clean_text, sanitize_html
+from articles.sanitize import TAG_MAX_LENGTH, TAGS_MAX, clean_tags, clean_text, sanitize_html_report
 
 FEED_ITEM_ID_MAX_LENGTH = 500
 SUMMARY_MAX_LENGTH = 600
@@ -57,10 +57,12 @@ class FeedItem:
     source_link: str = ""
     enclosure: str = ""
     tags: tuple[str, ...] = ()
+    removed: str = ""  # the markup the sanitizer took out of the body, described
 
     @property
     def content_hash(self):
         values = asdict(self)
+        del values["removed"]  # follows from the body; hashes stay those of earlier polls
         values["date"] = self.date.isoformat() if self.date else None
         return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
 
@@ -156,7 +158,7 @@ def item_from_entry(entry, *, base=""):
         raise ItemError("the item has neither a guid/id nor a link")
     if len(item_id) > FEED_ITEM_ID_MAX_LENGTH:
         raise ItemError(f"the item's id is over {FEED_ITEM_ID_MAX_LENGTH} characters")
-    body, summary = _body_and_summary(entry, base)
+    body, summary, removed = _body_and_summary(entry, base)
     title = _plain(entry.get("title", ""), entry.get("title_detail"))[:TITLE_MAX_LENGTH].strip()
     # RSS lets an item have only a description: its opening words stand in for the headline.
     title = title or _truncate(summary, UNTITLED_TITLE_LENGTH)
@@ -172,6 +174,7 @@ def item_from_entry(entry, *, base=""):
         source_link=link,
         enclosure=_enclosure(entry, base),
         tags=_tags(entry.get("tags") or ()),
+        removed=removed.describe() if removed else "",
     )
 
 
@@ -199,7 +202,8 @@ def _body_and_summary(entry, base):
     else:
         body = summary_html  # RSS puts the whole release in <description> when nothing else
     summary = _truncate(_text_of_html(summary_html), SUMMARY_MAX_LENGTH)
-    return clean_text(sanitize_html(body, base_url=base)).strip(), summary
+    clean, removed = sanitize_html_report(body, base_url=base)
+    return clean_text(clean).strip(), summary, removed
 
 
 def _as_html(value, content_type):

@@ -120,6 +120,8 @@ def import_feed(
                 result.fail(label, reason)
             for item in parsed.items:
                 outcome = save_item(item, result, run, dry_run=dry_run)
+                if item.removed and outcome in {CREATED, UPDATED}:
+                    result.sanitized.append((item.feed_item_id, item.removed))
                 if on_result:
                     on_result(item.feed_item_id, outcome)
     except (FetchError, FeedError, OSError) as exc:
@@ -279,7 +281,9 @@ def record_run(run, result):
     problems = [(result.location, problem) for problem in result.problems]
     finish_run(
         run,
-        ImportResult(counts=result.counts, failures=problems + result.failures),
+        ImportResult(
+            counts=result.counts, failures=problems + result.failures, sanitized=result.sanitized
+        ),
         error=result.error,
     )
 

@@ -191,6 +191,8 @@ class _FileImport:
         for item, (outcome, note) in zip(batch, self.writer.write(batch), strict=True):
             if outcome == UPDATED and note:
                 self.result.overwritten.append(item.origin)
+            if item.removed and outcome in {CREATED, UPDATED}:
+                self.result.sanitized.append((item.origin, item.removed))
             self.done(item.origin, outcome, note)
         if not self.writer.dry_run:
             save_counts(self.writer.run, self.result.counts)

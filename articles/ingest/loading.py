@@ -14,7 +14,7 @@ from pathlib import Path
 from articles.ingest.editor_changes import fingerprint
 from articles.ingest.frontmatter import FrontMatterError, parse_article
 from articles.models import Status
-from articles.sanitize import sanitize_html
+from articles.sanitize import removed_markup, sanitize_html
 
 ARTICLE_SUFFIXES = frozenset({".md", ".txt"})
 
@@ -52,10 +52,12 @@ class Incoming:
     tags: tuple[str, ...]
     values: dict
     fingerprint: str  # of the editor-owned values as this import would leave them
+    removed: str = ""  # the markup the sanitizer took out of the body, described
 
     @classmethod
     def from_data(cls, origin, data):
         values = article_values(data)
+        removed = removed_markup(data.body)
         return cls(
             origin=str(origin),
             article_id=data.article_id,
@@ -64,6 +66,7 @@ class Incoming:
             tags=data.tags,
             values=values,
             fingerprint=fingerprint(values, data.tags),
+            removed=removed.describe() if removed else "",
         )
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from articles.extra_models import SanitizedMarkup
 from articles.models import ImportRun, Revision
 
 CREATED = "created"
@@ -38,6 +39,7 @@ class ImportResult:
     counts: Counter = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
     overwritten: list[str] = field(default_factory=list)  # updated over an editor's changes
+    sanitized: list[tuple[str, str]] = field(default_factory=list)  # (path, what was removed)
 
     def add(self, outcome):
         self.counts[outcome] += 1
@@ -98,6 +100,10 @@ def finish_run(run, result, *, error=""):
     run.error = error
     run.finished_at = timezone.now()
     run.save()
+    SanitizedMarkup.objects.bulk_create(
+        SanitizedMarkup(run=run, path=path[:1000], removed=removed)
+        for path, removed in result.sanitized
+    )
     return run
 
 

@@ -12,6 +12,7 @@ nothing of it is kept.
 from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -193,21 +194,30 @@ class ArticleWriter:
             )
 
     def _resolve_tags(self, names):
-        """Tag ids by name, creating the missing tags in bulk."""
+        """Tag ids by name, any case ("Energy" is "energy"), creating the missing tags in bulk."""
         if not names:
             return {}
-        ids = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
-        missing = sorted(names - ids.keys())
+        ids = self._tag_ids_by_key({name.lower() for name in names})
+        missing = {}
+        for name in sorted(names):  # one new tag per spelling group, its first spelling
+            if name.lower() not in ids:
+                missing.setdefault(name.lower(), name)
         if missing:
             Tag.objects.bulk_create(
-                [Tag(name=name, slug=Tag().slugify(name)) for name in missing],
+                [Tag(name=name, slug=Tag().slugify(name)) for name in missing.values()],
                 ignore_conflicts=True,
             )
-            ids.update(Tag.objects.filter(name__in=missing).values_list("name", "pk"))
-            for name in sorted(names - ids.keys()):
-                # Its slug is taken by another name ("Energy" vs "energy"): taggit numbers it.
-                ids[name] = Tag.objects.get_or_create(name=name)[0].pk
-        return ids
+            ids.update(self._tag_ids_by_key(set(missing)))
+            for key, name in sorted(missing.items()):
+                if key not in ids:
+                    # Its slug is taken by another name: taggit numbers it.
+                    ids[key] = Tag.objects.get_or_create(name=name)[0].pk
+        return {name: ids[name.lower()] for name in names}
+
+    @staticmethod
+    def _tag_ids_by_key(keys):
+        tags = Tag.objects.annotate(key=Lower("name")).filter(key__in=keys)
+        return dict(tags.values_list("key", "pk"))
 
 
 def set_tags(tagging, tag_ids, *, replace):
@@ -219,9 +229,10 @@ def set_tags(tagging, tag_ids, *, replace):
     insert_rows(
         TaggedArticle,
         [
-            {"content_object_id": pk, "tag_id": tag_ids[name]}
+            {"content_object_id": pk, "tag_id": tag_id}
             for pk, names in tagging
-            for name in names
+            # Two spellings of one tag ("Energy", "energy") tag the article once.
+            for tag_id in dict.fromkeys(tag_ids[name] for name in names)
         ],
     )
 

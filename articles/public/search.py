@@ -1,5 +1,8 @@
 """Full-text search over published articles: SQLite FTS5 or PostgreSQL, behind `search()`.
 
+The editors' list searches every article with the same engines and ranking through
+`search_including()`, which also takes the articles a second condition finds (a tag, a source).
+
 Readers type words, "quoted phrases" and prefixes ending in `*`. `parse_query()` reduces any input
 to that grammar (every other character is a separator), so no reader can reach the engines' own
 query syntax: hostile input finds nothing rather than failing.
@@ -21,8 +24,9 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection, connections
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -72,6 +76,42 @@ def search(text, queryset=None) -> QuerySet[Article]:
     if connection.vendor == "postgresql":
         return _search_postgresql(queryset, terms)
     return _search_sqlite(queryset, terms)
+
+
+def search_including(text, queryset, also):
+    """Articles of `queryset` matching `text` or the condition `also`, ranked as `search()` ranks.
+
+    The editors' list searches every article, whatever its status, this way: the full-text
+    matches ranked first, then the articles only `also` found (a tag, a source), newest first.
+    """
+    terms = parse_query(text)
+    if not terms:
+        return queryset.filter(also)
+    if connection.vendor == "postgresql":
+        query, params = f"to_tsquery('{PG_CONFIG}', %s)", [_tsquery(terms)]
+        document = f'"{Article._meta.db_table}"."{PG_COLUMN}"'
+        matches = Q(RawSQL(f"{document} @@ {query}", params, output_field=BooleanField()))
+        rank = RawSQL(f"ts_rank({document}, {query})", params, output_field=FloatField())
+    else:
+        table = connection.ops.quote_name(Article._meta.db_table)
+        params = [_fts5_query(terms)]
+        match = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+        matches = Q(pk__in=RawSQL(match, params))
+        # bm25 is lower for better matches; articles only `also` found come after them all.
+        rank = Coalesce(
+            RawSQL(
+                f"SELECT -bm25({FTS_TABLE}, 10.0, 4.0, 1.0) FROM {FTS_TABLE} "
+                f"WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = {table}.id",
+                params,
+                output_field=FloatField(),
+            ),
+            Value(0.0),
+        )
+    return queryset.filter(matches | also).annotate(search_rank=rank)
+
+
+# How `search_including()` orders: best match first, then newest.
+RANKED = ["-search_rank", "-date", "-article_id"]
 
 
 def _fts5_query(terms):

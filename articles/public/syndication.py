@@ -1,9 +1,10 @@
 """RSS 2.0 and Atom feeds of the latest published articles: the site's, a tag's, a source's.
 
 Items carry the summary as description, the full sanitized body as content (`content:encoded` in
-RSS, `<content type="html">` in Atom), the tags as categories and the header image as a real
-enclosure with its length and type. Both description elements are HTML to feed readers, and the
-summary is plain text: it goes out escaped, so markup in it shows as text, as on the site.
+RSS, `<content type="html">` in Atom; every link and image URL absolute, body images as their JPEG
+rendition), the tags as categories and the header image as a real enclosure with its length and
+type. Both description elements are HTML to feed readers, and the summary is plain text: it goes
+out escaped, so markup in it shows as text, as on the site.
 
 Each item's id (`<guid>`, Atom `<id>`) is a tag URI made of the article ID alone: a slug or date
 fixed later must not make feed readers show the article twice.
@@ -25,6 +26,7 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from articles.models import Article, Source
+from articles.public.body import feed_body
 from articles.public.seo import absolute_url
 from articles.sanitize import clean_text
 
@@ -165,7 +167,7 @@ class LatestArticlesFeed(Feed):
         return [enclosure] if enclosure else []
 
     def item_extra_kwargs(self, item):
-        return {"content": item.body}
+        return {"content": feed_body(item)}
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django import template
 
-from articles.public import reading, search
+from articles.public import body, reading, search
 
 register = template.Library()
 
@@ -39,3 +39,9 @@ def reading_minutes(html):
 def updated_after_publishing(article):
     """When the article changed after it was published, or None."""
     return reading.updated_at(article)
+
+
+@register.filter
+def article_body(html):
+    """The stored body as the page shows it: uploaded images as their renditions."""
+    return body.page_body(html)

@@ -4,16 +4,20 @@ import datetime as dt
 from io import StringIO
 from unittest import mock
 
+import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
-from django.test import TestCase, override_settings
+from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import revisions
+from articles.ingest.feeds import import_feed
 from articles.ingest.runs import ImportResult, finish_run, prune_runs, start_run
-from articles.models import ImportRun, Revision
-from tests.factories import make_article
+from articles.models import Article, ImportRun, Revision
+from tests.conftest import DATA
+from tests.factories import article_file, make_article
+from tests.importing import run_import
 
 
 class ImportRunAdminTests(TestCase):
@@ -210,3 +214,35 @@ class PollFeedsPruningTests(TestCase):
     def test_a_poll_keeps_every_run_when_retention_is_off(self):
         self.poll()
         assert ImportRun.objects.count() == 2
+
+
+@pytest.mark.django_db
+class SanitizedReportTests:
+    def test_a_file_import_records_what_the_sanitizer_removed(self, folder):
+        body = '<h1>Big</h1><p style="color:red">Text</p><a href="javascript:x()">a</a>'
+        dirty = folder("dirty.md", article_file(article_id=1, body=body))
+        folder("clean.md", article_file(article_id=2, body="<p>Clean.</p>"))
+        _, err, error = run_import(folder.path)
+        assert error is None, err
+        run = ImportRun.objects.get()
+        assert list(run.sanitized.values_list("path", "removed")) == [
+            (str(dirty), "elements <h1>; attributes style; URLs javascript:x()")
+        ]
+        assert Article.objects.get(article_id=1).body == "Big<p>Text</p><a>a</a>"
+
+    def test_a_feed_import_records_it_per_item(self):
+        import_feed(str(DATA / "feeds" / "rss2.xml"), source_name="Example Wire")
+        run = ImportRun.objects.get()
+        assert run.sanitized.values_list("path", "removed")[0] == (
+            "wire-1001",
+            "elements <script>; attributes onclick; URLs javascript:alert(2)",
+        )
+
+    def test_the_admin_shows_it(self):
+        run = finished_run(0)
+        run.sanitized.create(path="a.md", removed="elements <h1>")
+        user = User.objects.create_superuser("boss", "boss@example.com", "pw")
+        client = Client()
+        client.force_login(user)
+        response = client.get(f"/admin/articles/importrun/{run.pk}/change/")
+        assert "elements &lt;h1&gt;" in response.content.decode()
