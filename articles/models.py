@@ -15,7 +15,7 @@ from taggit.models import TaggedItemBase
 from articles.images import crops, renditions
 
 # Every model's address is articles.models: the records live apart only to keep files small.
-from articles.records import ImportRun, Revision  # noqa: F401
+from articles.records import ImportRun, Revision, SanitizedMarkup  # noqa: F401
 from articles.versions import Versioned
 
 http_url = URLValidator(schemes=["http", "https"])
@@ -346,3 +346,20 @@ class Article(Versioned):
 
     def get_full_url(self):
         return settings.SITE_URL + self.get_absolute_url()
+
+
+class BodyImage(models.Model):
+    """An image uploaded for article bodies: pages show its renditions, never the upload."""
+
+    image = models.ImageField(upload_to="body/%Y/%m/", width_field="width", height_field="height")
+    width, height = models.PositiveIntegerField(default=0), models.PositiveIntegerField(default=0)
+    alt = models.CharField("alt text", max_length=300, help_text="What the image shows.")
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.alt

@@ -1,4 +1,4 @@
-"""The records of what happened to articles: import runs and revisions.
+"""The records of what happened to articles: import runs, what they sanitized, revisions.
 
 Models of `articles.models` (which re-exports them: import them from there), kept in a module
 of their own so that `models.py` holds the content and stays readable. Read and written by
@@ -73,3 +73,17 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.article_id}: {', '.join(self.changes)} ({self.get_origin_display()})"
+
+
+class SanitizedMarkup(models.Model):
+    """What the sanitizer removed from one imported body, in an import run."""
+
+    run = models.ForeignKey("articles.ImportRun", models.CASCADE, related_name="sanitized")
+    path = models.CharField(max_length=1000, help_text="The file, or the feed item's id.")
+    removed = models.TextField(help_text="The elements, attributes and URLs removed.")
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.path}: {self.removed}"

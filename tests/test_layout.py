@@ -18,7 +18,6 @@ LAYERS = {
     "articles.models": 1,
     "articles.versions": 1,
     "articles.records": 1,
-    "articles.extra_models": 1,
     "articles.revisions": 2,
     "articles.checks": 2,
     "articles.serving": 2,

@@ -15,8 +15,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from articles.editorial.forms import HeaderImageField
-from articles.extra_models import BodyImage
 from articles.images import renditions
+from articles.models import BodyImage
 
 PICKER_PAGE_SIZE = 40
 

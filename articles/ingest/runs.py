@@ -15,8 +15,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from articles.extra_models import SanitizedMarkup
-from articles.models import ImportRun, Revision
+from articles.models import ImportRun, Revision, SanitizedMarkup
 
 CREATED = "created"
 UPDATED = "updated"

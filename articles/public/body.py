@@ -7,8 +7,8 @@ for a body without them), so a reader is never sent the multi-megabyte upload.
 
 from django.utils.safestring import mark_safe
 
-from articles.extra_models import BodyImage
 from articles.images import body
+from articles.models import BodyImage
 from articles.sanitize import sanitize_html
 
 

@@ -15,6 +15,18 @@ function extensionsOf(config) {
   return extensions
 }
 
+function accessibleName(textarea) {
+  const attributes = { role: "textbox", "aria-multiline": "true" }
+  const label = textarea.id && document.querySelector(`label[for="${textarea.id}"]`)
+  if (label) {
+    label.id ||= `${textarea.id}-label`
+    attributes["aria-labelledby"] = label.id
+  } else {
+    attributes["aria-label"] = textarea.name || "Body"
+  }
+  return attributes
+}
+
 function create(textarea) {
   if (textarea.closest(".prose-editor")) return null
   const config = JSON.parse(textarea.getAttribute(ATTRIBUTE) || "{}")
@@ -25,6 +37,8 @@ function create(textarea) {
   wrapper.append(textarea)
   const editor = new prose.Editor({
     element: wrapper,
+    // The editable area is the field for assistive technology: named by the body's label.
+    editorProps: { attributes: accessibleName(textarea) },
     editable: !disabled,
     extensions: extensionsOf(config),
     content: textarea.value,

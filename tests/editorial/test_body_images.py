@@ -6,8 +6,8 @@ from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.test import SimpleTestCase, TestCase, override_settings
 
-from articles.extra_models import BodyImage
 from articles.images.body import body_image_name
+from articles.models import BodyImage
 from tests.factories import make_article
 from tests.image_files import image_bytes, png_claiming_size, upload
 

@@ -7,8 +7,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from articles.extra_models import BodyImage
-from articles.models import Article, Status
+from articles.models import Article, BodyImage, Status
 from tests.test_browser import ARTIFACTS, browser, editor, watch_csp  # noqa: F401 (fixtures)
 
 SCREENSHOTS = ARTIFACTS.parent / "docs" / "screenshots"
