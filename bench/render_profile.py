@@ -61,12 +61,10 @@ def main():
         manage(env, "migrate", "--no-input", "--verbosity", "0")
         generate(1, args.articles)
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
-    from django.conf import settings
     from django.core.cache import cache
     from django.test import Client
 
     from articles.models import Article
-    from articles.public import seo
     from articles.serving.cache import LINKS_KEY
 
     client = Client()
@@ -75,10 +73,11 @@ def main():
     warm_paths = [a.get_absolute_url() for a in articles[:ROUNDS]]
 
     def forget():
-        """Empty what the article page keeps in the cache: its related articles, its QR code."""
-        cache.delete_many(
-            [LINKS_KEY, *(seo.qr_code_key(settings.SITE_URL + p) for p in cold_paths)]
-        )
+        """Drop what article pages keep in the cache: their own part and related articles.
+
+        Both are checked against the links token; the navigation, shared by every page, is kept.
+        """
+        cache.delete(LINKS_KEY)
 
     def warm():
         for path in warm_paths:  # as after the page cache was dropped: the rest is kept

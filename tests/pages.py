@@ -1,10 +1,11 @@
 """Counting a public page's own queries, as a page rendered afresh in a warm generation costs.
 
-Public pages share fragments computed once per page-cache generation (the home page's lead and
-every page's navigation, see articles.serving.fragments). The first page rendered after a change
-computes them; every other page rendered until the next change finds them in the cache. Tests that
-count a page's queries therefore turn the page cache on, start a generation with its fragments,
-and then request each page once (a second request would be served from the cache).
+Public pages share fragments computed once for every change to the site (the home page's lead,
+every page's navigation and the parts around its content, see articles.serving.fragments). The
+first page rendered after a change computes them; every other page rendered until the next
+change finds them in the cache. Tests that count a page's queries therefore turn the page cache
+on, start a generation with its fragments, and then request each page once (a second request
+would be served from the cache).
 """
 
 from django.test import override_settings
@@ -16,7 +17,7 @@ page_cache_on = override_settings(PUBLIC_PAGE_CACHE_SECONDS=600)
 
 
 def warm_generation():
-    """Drop the cached pages, start a new generation and compute its lead and navigation."""
+    """Drop the cached pages, start a new generation and compute the site-wide fragments."""
     invalidate_public_pages()
     start_generation()
     frontpage.lead_stories()

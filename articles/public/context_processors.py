@@ -9,6 +9,7 @@ def site(request):
         "SITE_NAME": settings.SITE_NAME,
         "SITE_URL": settings.SITE_URL,
         "SITE_ABOUT": settings.SITE_ABOUT,
-        # Computed only by a template that shows it (never by the admin's pages).
-        "navigation": SimpleLazyObject(frontpage.navigation),
+        # Looked up only by a template that shows them (never by the admin's pages), once a page.
+        "site_parts": (parts := SimpleLazyObject(frontpage.site_parts)),
+        "navigation": SimpleLazyObject(lambda: parts["navigation"]),
     }

@@ -3,23 +3,29 @@
 The lead: the newest featured public article, then up to `FEATURED_BELOW_LEAD` more featured
 ones; the latest list leaves them out, so no article shows twice. The navigation: the sources
 with public articles and the tags most used among the newest `TAG_WINDOW` public articles (a
-fixed cost at any archive size). Both are computed once per page-cache generation
-(articles.serving.fragments): a change an editor makes shows at once, and a page served while
-nothing changes spends no query on them.
+fixed cost at any archive size). Both are computed once for every change to the site
+(articles.serving.fragments.site_wide): a change an editor makes shows at once, and a page
+served while nothing changes spends no query on them. So are the parts of every page around its
+content (`SITE_PARTS`: the <head>'s links, the masthead with the navigation, the footer),
+rendered as HTML once rather than by every page.
 """
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from articles.models import Article, Source, TaggedArticle
-from articles.serving.fragments import per_generation
+from articles.serving.fragments import site_wide
 
 FEATURED_BELOW_LEAD = 3
 NAV_SOURCES = 8
 NAV_TAGS = 8
 TAG_WINDOW = 500
+# The parts of every public page around its content (templates/base.html), by name.
+SITE_PARTS = {"head": "_head.html", "masthead": "_masthead.html", "footer": "_footer.html"}
 
 
 @dataclass(frozen=True)
@@ -33,10 +39,14 @@ class Navigation:
     sources: tuple[Link, ...]
     tags: tuple[Link, ...]
 
+    @property
+    def paths(self):
+        return {link.url for link in (*self.sources, *self.tags)}
+
 
 def lead_stories():
     """The featured public articles the home page leads with, newest first (a list)."""
-    return per_generation("lead", featured_now)
+    return site_wide("lead", featured_now)
 
 
 def featured_now():
@@ -48,7 +58,41 @@ def featured_now():
 
 def navigation():
     """The sources and most-used tags the site's header links to."""
-    return per_generation("navigation", navigation_now)
+    return site_parts()["navigation"]
+
+
+def site_parts():
+    """The navigation, and the parts of every page around the content rendered as HTML."""
+    return site_wide("site-parts", site_parts_now)
+
+
+def site_parts_now():
+    """The navigation and SITE_PARTS as they are now: two queries and three templates."""
+    nav = navigation_now()
+    context = {
+        "navigation": nav,
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_ABOUT": settings.SITE_ABOUT,
+    }
+    return {
+        "navigation": nav,
+        **{name: render_to_string(template, context) for name, template in SITE_PARTS.items()},
+    }
+
+
+def site_part(name, context):
+    """The part `name` of the page being rendered with `context`: kept, unless the page is marked.
+
+    The masthead marks the current section (aria-current) and repeats a search's query; on
+    those pages it is rendered with the page.
+    """
+    parts = context.get("site_parts") or site_parts()  # one lookup for the page's parts
+    request = context.get("request")
+    if name == "masthead" and (
+        context.get("query") or (request and request.path in parts["navigation"].paths)
+    ):
+        return render_to_string(SITE_PARTS[name], context.flatten(), request=request)
+    return parts[name]
 
 
 def navigation_now():

@@ -1,51 +1,52 @@
 """An article's related articles, chosen by `ArticleQuerySet.related_to` and kept a while.
 
-Choosing them builds the page's costliest query, so the choice is cached per article (and per
-its source and tags) for half of PUBLIC_RELATED_REFRESH_SECONDS, whether or not the page cache
-is on: a newer article appears among them within that bound. A change that would leave a link
-pointing at a missing or moved article drops every page (articles.serving.page_groups) and,
-with them, these lists (they are checked against the links token, dropped with the pages).
+Choosing them builds the page's costliest query, so the choice is cached per article for half
+of PUBLIC_RELATED_REFRESH_SECONDS, whether or not the page cache is on: a newer article appears
+among them within that bound. The choice is checked against the article's own tokens
+(articles.serving.fragments.article_stamp): a change to the article, its source or its tags
+chooses again at once, and a change that would leave a link pointing at a missing or moved
+article drops every page (articles.serving.page_groups) and, with them, these lists.
 """
 
 from django.core.cache import cache
 
 from articles.models import Article
 from articles.serving import cache as pages
+from articles.serving.fragments import article_keys, article_stamp
 
 
-def related_key(article, tag_ids):
-    return f"related:{article.pk}:{article.source_id or ''}:{'.'.join(sorted(map(str, tag_ids)))}"
+def related_key(article):
+    return f"related:{article.article_id}"
 
 
-def cache_keys(article, tag_ids):
+def cache_keys(article):
     """What related_articles() reads from the cache: ask for them with the page's other keys."""
-    return [pages.LINKS_KEY, related_key(article, tag_ids)]
+    return [*article_keys(article.article_id), related_key(article)]
 
 
-def related_articles(article, tag_ids, count, found=None):
-    """The `count` public articles most related to `article`, whose tags are `tag_ids`.
+def related_articles(article, count, found=None, tag_ids=None):
+    """The `count` public articles most related to `article`, a list.
 
     `found`: what a `cache.get_many()` of `cache_keys()` (and more) returned, if one did.
+    `tag_ids`: a callable returning the article's tags' ids, called only if they are chosen anew.
     """
-    key = related_key(article, tag_ids)
-    try:
-        if found is None:
-            found = cache.get_many(cache_keys(article, tag_ids))
-        token = found.get(pages.LINKS_KEY) or pages.start_links()
-    except Exception as exc:
-        pages.warn_cache_down(exc)
-        token, found = None, {}
-    entry = found.get(key)
+    if found is None:
+        found = pages.cached_many(cache_keys(article))
+    stamp = article_stamp(article.article_id, found)
+    entry = found.get(related_key(article))
     if (
-        entry is not None
-        and entry[0] == token
+        stamp is not None
+        and entry is not None
+        and entry[0] == stamp
         and pages.clock() - entry[1] < pages.related_max_age()
     ):
         return entry[2]
-    chosen = list(Article.objects.published().related_to(article, tag_ids)[:count])
-    if token is not None:
+    tags = tag_ids() if tag_ids else article.tags.values_list("pk", flat=True)
+    chosen = list(Article.objects.published().related_to(article, tags)[:count])
+    if stamp is not None:
         try:
-            cache.set(key, (token, pages.clock(), chosen), int(pages.related_max_age()) + 1)
+            entry = (stamp, pages.clock(), chosen)
+            cache.set(related_key(article), entry, int(pages.related_max_age()) + 1)
         except Exception as exc:
             pages.warn_cache_down(exc)
     return chosen

@@ -1,19 +1,16 @@
 """What search engines and social sites read about a page: canonical URL, JSON-LD, QR code."""
 
-import hashlib
 import json
 from dataclasses import dataclass
 
 import segno
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles.models import CanonicalPolicy
-from articles.serving.cache import cached_many, warn_cache_down
 
-QR_CACHE_SECONDS = 30 * 24 * 3600
+QR_MASK = 0
 
 # Inside <script> only "</script", "<!--" and "<script" can end or confuse the data block: escape
 # the characters that start them, as Django's json_script does.
@@ -92,26 +89,14 @@ def json_ld_script(data):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
 
 
-def qr_code_key(url):
-    return "qr:" + hashlib.sha256(url.encode()).hexdigest()
+def qr_code_svg(url):
+    """An inline SVG QR code for `url` (kept with the article's page: articles.public.article_page).
 
-
-def qr_code_svg(url, found=None):
-    """An inline SVG QR code for `url`, made once and cached.
-
-    `found`: what a `cache.get_many()` that asked for `qr_code_key(url)` returned, if one did.
+    Mask pattern 0, not the best of eight by the standard's penalty score: any mask is valid and
+    every reader decodes it, and scoring all eight took three quarters of the time (4 ms).
     """
-    key = qr_code_key(url)
-    if found is None:
-        found = cached_many([key])
-    svg = found.get(key)
-    if svg is None:
-        qr = segno.make(url, error="m")
-        svg = qr.svg_inline(
-            scale=3, border=2, title=f"QR code for {url}", svgclass="qr", lineclass=None
-        )
-        try:
-            cache.set(key, svg, QR_CACHE_SECONDS)
-        except Exception as exc:
-            warn_cache_down(exc)
+    qr = segno.make(url, error="m", mask=QR_MASK)
+    svg = qr.svg_inline(
+        scale=3, border=2, title=f"QR code for {url}", svgclass="qr", lineclass=None
+    )
     return mark_safe(svg)

@@ -1,3 +1,5 @@
+from functools import cache
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -10,8 +12,9 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from articles.models import Article, Source
-from articles.public import frontpage, related, search, seo
+from articles.public import article_page, frontpage, related, search, seo
 from articles.public.pagination import UncountedPaginator
+from articles.serving import fragments
 from articles.serving.cache import cached_many
 
 RELATED_ARTICLES = 4
@@ -131,22 +134,16 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        # One query, read by the page, its JSON-LD and the related articles (taggit's prefetch
-        # costs more than the page's other queries together).
-        tags = list(article.tags.all())
-        tag_ids = [tag.pk for tag in tags]
-        full_url = article.get_full_url()
-        # The related articles and the QR code come from the cache in one round trip.
-        found = cached_many([*related.cache_keys(article, tag_ids), seo.qr_code_key(full_url)])
-        return super().get_context_data(
-            tags=tags,
-            canonical_url=seo.canonical_url(article),
-            json_ld=seo.json_ld_script(seo.news_article(article, tags)),
-            social_image=seo.social_image(article),
-            qr_code=seo.qr_code_svg(full_url, found),
-            related_articles=related.related_articles(article, tag_ids, RELATED_ARTICLES, found),
-            **kwargs,
+        tags = cache(lambda: list(article.tags.all()))  # read at most once, if anything is redone
+        # The article's own part and its related articles come from the cache in one round trip.
+        found = cached_many(related.cache_keys(article))
+        page = fragments.per_article(
+            article.article_id, lambda: article_page.render(article, tags()), found
         )
+        related_articles = related.related_articles(
+            article, RELATED_ARTICLES, found, tag_ids=lambda: [tag.pk for tag in tags()]
+        )
+        return super().get_context_data(page=page, related_articles=related_articles, **kwargs)
 
 
 @require_safe

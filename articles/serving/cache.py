@@ -35,7 +35,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import MiddlewareNotUsed
 from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
@@ -137,13 +136,22 @@ def start_links():
 
 def start_group(key):
     """Give the group under `key` a token (unless another process just did) and return it."""
-    cache.add(key, uuid.uuid4().hex, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    cache.add(key, uuid.uuid4().hex, token_seconds())
     return cache.get(key)
+
+
+def token_seconds():
+    """Seconds a generation or a group's token lasts at most.
+
+    As long as the pages they stamp are kept; with the page cache off, the fragments they stamp
+    (articles.serving.fragments) are still kept, as long as related articles are.
+    """
+    return settings.PUBLIC_PAGE_CACHE_SECONDS or settings.PUBLIC_RELATED_REFRESH_SECONDS
 
 
 def generation_timeout():
     """Seconds a new generation may last: until the next scheduled article is due, at most."""
-    limit = settings.PUBLIC_PAGE_CACHE_SECONDS
+    limit = token_seconds()
     now = timezone.now()
     try:
         next_due = (
@@ -245,11 +253,13 @@ def thaw(frozen):
 
 
 class PublicPageCacheMiddleware:
-    """Serve anonymous GETs of public pages from the cache; drop the cache after any write."""
+    """Serve anonymous GETs of public pages from the cache; drop the cache after any write.
+
+    With the page cache off (`PUBLIC_PAGE_CACHE_SECONDS = 0`) pages are always rendered, but
+    writes still drop what the fragments and related articles are checked against.
+    """
 
     def __init__(self, get_response):
-        if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
-            raise MiddlewareNotUsed("PUBLIC_PAGE_CACHE_SECONDS is 0")
         self.get_response = get_response
 
     def __call__(self, request):
@@ -273,7 +283,7 @@ class PublicPageCacheMiddleware:
                 invalidate_public_pages()
             return response
 
-        key = page_key(request)
+        key = page_key(request) if settings.PUBLIC_PAGE_CACHE_SECONDS > 0 else None
         if key is None:
             return self.get_response(request)
         group = group_of(request.path_info)
@@ -332,16 +342,6 @@ def lookup(key, group):
         found = cache.get_many([GENERATION_KEY, gkey, key])
         generation = found.get(GENERATION_KEY) or start_generation()
         return (generation, found.get(gkey) or start_group(gkey)), found.get(key)
-    except Exception as exc:
-        warn_cache_down(exc)
-        return None, None
-
-
-def lookup_in_generation(key):
-    """The current generation and the value under `key`, in one round trip to the cache."""
-    try:
-        found = cache.get_many([GENERATION_KEY, key])
-        return found.get(GENERATION_KEY) or start_generation(), found.get(key)
     except Exception as exc:
         warn_cache_down(exc)
         return None, None

@@ -33,8 +33,11 @@ from articles.models import Article
 EVERYTHING = "*"
 OTHER = "other"
 ARTICLE_GROUP_PREFIX = "article:"
+# The home list, whose token also stamps what every page shows of the whole site (the
+# navigation, the lead: articles.serving.fragments).
+LATEST = "latest"
 # The site-wide pages every article change refreshes.
-SITE_WIDE = ("latest", "feed", "search", "news-sitemap", OTHER)
+SITE_WIDE = (LATEST, "feed", "search", "news-sitemap", OTHER)
 SITEMAPS = "sitemaps"
 _BY_URL_NAME = {
     "latest": "latest",
@@ -57,12 +60,16 @@ def group_of(path):
         return OTHER
     kwargs, name = match.kwargs, match.url_name or ""
     if "article_id" in kwargs:  # the canonical path and the spellings that redirect to it
-        return f"{ARTICLE_GROUP_PREFIX}{kwargs['article_id']}"
+        return article_group(kwargs["article_id"])
     if name == "month":
         return f"month:{kwargs['month']:%Y%m}"
     if name.startswith(("tag", "source")):
         return f"{name.split('-')[0]}:{kwargs['slug']}"
     return _BY_URL_NAME.get(name, OTHER)
+
+
+def article_group(article_id):
+    return f"{ARTICLE_GROUP_PREFIX}{article_id}"
 
 
 def is_article_group(group):
@@ -113,7 +120,7 @@ class ArticleState:
         return Article(status=self.status, date=self.date).is_scheduled
 
     def groups(self):
-        found = {f"{ARTICLE_GROUP_PREFIX}{self.article_id}", f"month:{self.month}", *SITE_WIDE}
+        found = {article_group(self.article_id), f"month:{self.month}", *SITE_WIDE}
         if self.source_slug:
             found.add(f"source:{self.source_slug}")
         return found

@@ -4,7 +4,8 @@ import datetime as dt
 
 from django import template
 
-from articles.public import body, reading, search
+from articles.public import body, frontpage, reading, search
+from articles.public.cards import cards_html
 
 register = template.Library()
 
@@ -13,6 +14,18 @@ register = template.Library()
 def highlight(text, terms):
     """The passage of `text` around the search terms, escaped, with the terms in <mark>."""
     return search.highlight(text, terms)
+
+
+@register.simple_tag(takes_context=True)
+def site_part(context, name):
+    """A part of every public page around its content: "head", "masthead" or "footer"."""
+    return frontpage.site_part(name, context)
+
+
+@register.simple_tag
+def cards(articles):
+    """The cards of `articles` (a list page's), rendered once for the same rows."""
+    return cards_html(list(articles))
 
 
 @register.simple_tag(takes_context=True)

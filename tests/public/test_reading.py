@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.public.reading import UPDATE_GRACE, reading_minutes, updated_at
+from articles.serving.cache import invalidate_public_pages
 from tests.factories import make_article
 
 JULY = dt.datetime(2025, 7, 15, 14, 0, tzinfo=dt.UTC)
@@ -47,5 +48,6 @@ class ArticlePageReadingTests(TestCase):
         self.assertContains(response, "3 min read")
         self.assertNotContains(response, "Updated")
         Article.objects.filter(pk=story.pk).update(created_at=JULY, updated_at=timezone.now())
+        invalidate_public_pages()  # as every bulk write does: update() sends no signal
         response = self.client.get(story.get_absolute_url())
         self.assertContains(response, '<p class="meta updated">Updated <time')

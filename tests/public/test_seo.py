@@ -159,7 +159,7 @@ class ArticleMetadataTests(TestCase):
         with mock.patch("articles.public.seo.segno.make", wraps=segno.make) as make:
             response = self.get()
             self.get()
-        make.assert_called_once_with(self.article.get_full_url(), error="m")
+        make.assert_called_once_with(self.article.get_full_url(), error="m", mask=seo.QR_MASK)
         svg = html.fromstring(response.content).xpath("//figure[@class='qr']/svg")
         assert len(svg) == 1
         assert svg[0].findtext("title") == f"QR code for {self.article.get_full_url()}"
