@@ -502,6 +502,9 @@ def main():
     parser.add_argument("--small", type=int, default=1_000)
     parser.add_argument("--duration", type=int, default=60, help="seconds of the day's load")
     parser.add_argument("--side-duration", type=int, default=10, help="seconds per side run")
+    parser.add_argument(
+        "--no-day", action="store_true", help="only the side-by-side runs and the latency ratio"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
@@ -534,16 +537,17 @@ def main():
         failures = []
         rows, ratios, runs = side_by_side(env, folder, cache_env, args.side_duration)
         large_latency = article_latency(env, probe)
-        result, outcomes, newsroom = newsroom_day(env, folder, cache_env, args.duration)
-        # The day's reference: the static file on the same kind of server, right after it.
-        with Server(env, **cache_env) as server:
-            from django.contrib.staticfiles.storage import staticfiles_storage
+        if not args.no_day:
+            result, outcomes, newsroom = newsroom_day(env, folder, cache_env, args.duration)
+            # The day's reference: the static file on the same kind of server, right after it.
+            with Server(env, **cache_env) as server:
+                from django.contrib.staticfiles.storage import staticfiles_storage
 
-            static_path = "/static/" + staticfiles_storage.stored_name("css/site.css")
-            wrk(server.url(static_path), 2)
-            day_static = static_rate(server, static_path, 10)
-        print(f"static file right after the day: {day_static:.1f} req/s")
-        report_day(result, outcomes, newsroom, day_static, args.duration, failures)
+                static_path = "/static/" + staticfiles_storage.stored_name("css/site.css")
+                wrk(server.url(static_path), 2)
+                day_static = static_rate(server, static_path, 10)
+            print(f"static file right after the day: {day_static:.1f} req/s")
+            report_day(result, outcomes, newsroom, day_static, args.duration, failures)
 
         print("\nSide by side (wrk, 8 connections, each run against the static file of its server)")
         print("\n| page | req/s | vs static | target |")

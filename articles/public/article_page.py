@@ -11,6 +11,11 @@ from django.template.loader import render_to_string
 
 from articles.public import seo
 
+# What templates/articles/article_detail.html shows of an article around its kept part (and what
+# related articles are chosen by): the article's row is read for these alone when that part is
+# kept.
+AROUND_FIELDS = ("article_id", "slug", "date", "status", "title", "source_id")
+
 
 def render(article, tags):
     """{"meta": ..., "article": ...}: the two parts of `article`'s page, with its `tags`."""

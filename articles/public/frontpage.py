@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from articles.models import Article, Source, TaggedArticle
-from articles.serving.fragments import site_wide
+from articles.serving.fragments import site_wide, site_wide_keys
 
 FEATURED_BELOW_LEAD = 3
 NAV_SOURCES = 8
@@ -26,6 +26,7 @@ NAV_TAGS = 8
 TAG_WINDOW = 500
 # The parts of every public page around its content (templates/base.html), by name.
 SITE_PARTS = {"head": "_head.html", "masthead": "_masthead.html", "footer": "_footer.html"}
+SITE_PARTS_KEYS = site_wide_keys("site-parts")
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,12 @@ class Navigation:
         return {link.url for link in (*self.sources, *self.tags)}
 
 
-def lead_stories():
-    """The featured public articles the home page leads with, newest first (a list)."""
-    return site_wide("lead", featured_now)
+def lead_stories(parts=None):
+    """The featured public articles the home page leads with, newest first (a list).
+
+    `parts`: what `site_parts()` returned for this request, if it was called.
+    """
+    return (parts or site_parts())["lead"]
 
 
 def featured_now():
@@ -61,13 +65,19 @@ def navigation():
     return site_parts()["navigation"]
 
 
-def site_parts():
-    """The navigation, and the parts of every page around the content rendered as HTML."""
-    return site_wide("site-parts", site_parts_now)
+def site_parts(found=None):
+    """The navigation, and the parts of every page around the content rendered as HTML.
+
+    `found`: what a `cache.get_many()` of `SITE_PARTS_KEYS` (and more) returned, if one did.
+    """
+    return site_wide("site-parts", site_parts_now, found)
 
 
 def site_parts_now():
-    """The navigation and SITE_PARTS as they are now: two queries and three templates."""
+    """The lead, the navigation and SITE_PARTS as they are now: three queries, three templates.
+
+    The lead is kept with them, though the home page alone shows it: one lookup serves both.
+    """
     nav = navigation_now()
     context = {
         "navigation": nav,
@@ -75,6 +85,7 @@ def site_parts_now():
         "SITE_ABOUT": settings.SITE_ABOUT,
     }
     return {
+        "lead": featured_now(),
         "navigation": nav,
         **{name: render_to_string(template, context) for name, template in SITE_PARTS.items()},
     }

@@ -8,32 +8,41 @@ chooses again at once, and a change that would leave a link pointing at a missin
 article drops every page (articles.serving.page_groups) and, with them, these lists.
 """
 
+from typing import NamedTuple
+
 from django.core.cache import cache
+from django.template.loader import render_to_string
 
 from articles.models import Article
 from articles.serving import cache as pages
-from articles.serving.fragments import article_keys, article_stamp
+from articles.serving.fragments import PREFIX, article_keys, article_stamp
 
 
-def related_key(article):
-    return f"related:{article.article_id}"
+class Related(NamedTuple):
+    articles: list  # of Article, with their source
+    html: str  # templates/articles/_related.html, which shows them
 
 
-def cache_keys(article):
+def related_key(article_id):
+    return f"{PREFIX}related:{article_id}"
+
+
+def cache_keys(article_id):
     """What related_articles() reads from the cache: ask for them with the page's other keys."""
-    return [*article_keys(article.article_id), related_key(article)]
+    return [*article_keys(article_id), related_key(article_id)]
 
 
 def related_articles(article, count, found=None, tag_ids=None):
-    """The `count` public articles most related to `article`, a list.
+    """The `count` public articles most related to `article`, and their block of the page.
 
     `found`: what a `cache.get_many()` of `cache_keys()` (and more) returned, if one did.
     `tag_ids`: a callable returning the article's tags' ids, called only if they are chosen anew.
     """
+    key = related_key(article.article_id)
     if found is None:
-        found = pages.cached_many(cache_keys(article))
+        found = pages.cached_many(cache_keys(article.article_id))
     stamp = article_stamp(article.article_id, found)
-    entry = found.get(related_key(article))
+    entry = found.get(key)
     if (
         stamp is not None
         and entry is not None
@@ -43,10 +52,10 @@ def related_articles(article, count, found=None, tag_ids=None):
         return entry[2]
     tags = tag_ids() if tag_ids else article.tags.values_list("pk", flat=True)
     chosen = list(Article.objects.published().related_to(article, tags)[:count])
+    related = Related(chosen, render_to_string("articles/_related.html", {"related": chosen}))
     if stamp is not None:
         try:
-            entry = (stamp, pages.clock(), chosen)
-            cache.set(related_key(article), entry, int(pages.related_max_age()) + 1)
+            cache.set(key, (stamp, pages.clock(), related), int(pages.related_max_age()) + 1)
         except Exception as exc:
             pages.warn_cache_down(exc)
-    return chosen
+    return related

@@ -35,14 +35,15 @@ class ArticleListView(ListView):
         return super().paginate_queryset(queryset, page_size)
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        return Article.objects.published().for_cards()
 
 
 class LatestArticlesView(ArticleListView):
     """The home page: the editors' featured lead on its first page, then the latest others."""
 
     def get_queryset(self):
-        self.lead_stories = frontpage.lead_stories()
+        self.site_parts = frontpage.site_parts()  # the lead with them: one lookup
+        self.lead_stories = frontpage.lead_stories(self.site_parts)
         articles = super().get_queryset()
         if self.lead_stories:  # shown above the list, on the first page: never twice
             articles = articles.exclude(pk__in=[a.pk for a in self.lead_stories])
@@ -51,7 +52,12 @@ class LatestArticlesView(ArticleListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         lead = self.lead_stories if context["page_obj"].number == 1 else []
-        return {**context, "lead": lead[0] if lead else None, "featured": lead[1:]}
+        return {
+            **context,
+            "lead": lead[0] if lead else None,
+            "featured": lead[1:],
+            "site_parts": self.site_parts,
+        }
 
 
 class MonthArchiveView(ArticleListView):
@@ -112,14 +118,24 @@ class SearchView(ArticleListView):
 
 
 class ArticleDetailView(DetailView):
-    """An article, fetched by its id; any other spelling of its URL answers 301."""
+    """An article, fetched by its id; any other spelling of its URL answers 301.
+
+    What the page keeps of the article (articles.public.article_page), its related articles and
+    the site's parts around it are looked up first, in one round trip, by the id in the URL:
+    when the article's part is current, its row is read for what the page shows around it only.
+    """
 
     context_object_name = "article"
 
     def get_object(self, queryset=None):
-        article = get_object_or_404(
-            Article.objects.select_related("source"), article_id=self.kwargs["article_id"]
-        )
+        article_id = self.kwargs["article_id"]
+        # One round trip for all the page keeps apart: its own part, related articles, site parts.
+        self.found = cached_many([*related.cache_keys(article_id), *frontpage.SITE_PARTS_KEYS])
+        if fragments.kept_for_article(article_id, self.found) is not None:
+            articles = Article.objects.only(*article_page.AROUND_FIELDS)
+        else:
+            articles = Article.objects.select_related("source")
+        article = get_object_or_404(articles, article_id=article_id)
         if not (article.is_public or self.request.user.is_staff):
             raise Http404("No article found matching the query")
         return article
@@ -133,17 +149,21 @@ class ArticleDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
-        article = self.object
+        article, found = self.object, self.found
         tags = cache(lambda: list(article.tags.all()))  # read at most once, if anything is redone
-        # The article's own part and its related articles come from the cache in one round trip.
-        found = cached_many(related.cache_keys(article))
         page = fragments.per_article(
             article.article_id, lambda: article_page.render(article, tags()), found
         )
-        related_articles = related.related_articles(
+        chosen = related.related_articles(
             article, RELATED_ARTICLES, found, tag_ids=lambda: [tag.pk for tag in tags()]
         )
-        return super().get_context_data(page=page, related_articles=related_articles, **kwargs)
+        return super().get_context_data(
+            page=page,
+            related_articles=chosen.articles,
+            related_html=chosen.html,
+            site_parts=frontpage.site_parts(found),
+            **kwargs,
+        )
 
 
 @require_safe

@@ -124,20 +124,22 @@ def _drop_generation():
 
 def start_generation():
     """Start a new generation (unless another process just did) and return its token."""
-    cache.add(GENERATION_KEY, uuid.uuid4().hex, generation_timeout())
-    return cache.get(GENERATION_KEY)
+    return _start(GENERATION_KEY, generation_timeout())
 
 
 def start_links():
     """Start a new links token (unless another process just did) and return it."""
-    cache.add(LINKS_KEY, uuid.uuid4().hex, None)
-    return cache.get(LINKS_KEY)
+    return _start(LINKS_KEY, None)
 
 
 def start_group(key):
     """Give the group under `key` a token (unless another process just did) and return it."""
-    cache.add(key, uuid.uuid4().hex, token_seconds())
-    return cache.get(key)
+    return _start(key, token_seconds())
+
+
+def _start(key, timeout):
+    token = uuid.uuid4().hex
+    return token if cache.add(key, token, timeout) else cache.get(key)
 
 
 def token_seconds():

@@ -14,10 +14,10 @@
   in changed, or because the generation ended, costs one query for the article and no template
   work for its body.
 
-- **Per content** (`per_content`): a part made from a few articles' rows, such as a list's
-  cards, keyed by a digest of everything of those rows it shows and stamped with the links
-  token (a source renamed shows in it): the same articles, unchanged, are not rendered again,
-  whichever list shows them and whatever else changed.
+- **Per content** (`per_content`): a part made from an article's row, such as its card in a
+  list, keyed by a digest of everything of the row it shows and stamped with the links token (a
+  source renamed shows in it): an article unchanged is not rendered again, whichever list shows
+  it, whatever else changed, and wherever a new article pushed it.
 
 Tokens live whether or not whole pages are cached (`PUBLIC_PAGE_CACHE_SECONDS = 0` keeps the
 fragments, as long as related articles are kept). With the cache down, fragments are computed
@@ -29,10 +29,11 @@ import hashlib
 from django.core.cache import cache
 
 from articles.serving.cache import (
+    GENERATION_KEY,
     LINKS_KEY,
     cached_many,
     group_key,
-    lookup,
+    start_generation,
     start_group,
     start_links,
     token_seconds,
@@ -40,12 +41,35 @@ from articles.serving.cache import (
 )
 from articles.serving.page_groups import LATEST, article_group
 
+# Every kept fragment's key starts with this. The number is the shape of what is kept: change
+# it with the shape (a part added to the site parts, say), so that servers running the new code
+# never read what the old code kept in a shared cache.
+PREFIX = "public-fragments:3:"
 
-def site_wide(name, compute):
-    """The value `compute()` returned since the site last changed; computed now if none is kept."""
-    key = f"public-fragments:{name}"
-    stamp, kept = lookup(key, LATEST)
-    if stamp is not None and kept is not None and kept[0] == stamp:
+
+def site_wide_keys(name):
+    """What `site_wide(name, ...)` reads from the cache: ask for them with a page's other keys."""
+    return [GENERATION_KEY, group_key(LATEST), f"{PREFIX}{name}"]
+
+
+def site_wide(name, compute, found=None):
+    """The value `compute()` returned since the site last changed; computed now if none is kept.
+
+    `found`: what a `cache.get_many()` of `site_wide_keys(name)` (and more) returned, if one did.
+    """
+    generation_key, latest_key, key = site_wide_keys(name)
+    try:
+        if found is None:
+            found = cache.get_many([generation_key, latest_key, key])
+        stamp = (
+            found.get(generation_key) or start_generation(),
+            found.get(latest_key) or start_group(latest_key),
+        )
+    except Exception as exc:
+        warn_cache_down(exc)
+        return compute()
+    kept = found.get(key)
+    if kept is not None and kept[0] == stamp:
         return kept[1]
     value = compute()
     if stamp is not None:
@@ -55,7 +79,7 @@ def site_wide(name, compute):
 
 def article_keys(article_id):
     """What `per_article()` reads from the cache: ask for them with the page's other keys."""
-    return [LINKS_KEY, group_key(article_group(article_id)), f"public-fragments:a:{article_id}"]
+    return [LINKS_KEY, group_key(article_group(article_id)), f"{PREFIX}a:{article_id}"]
 
 
 def article_stamp(article_id, found):
@@ -71,35 +95,57 @@ def article_stamp(article_id, found):
         return None
 
 
+def kept_for_article(article_id, found):
+    """What `per_article()` kept for the article and would return, or None.
+
+    `found`: what a `cache.get_many()` of `article_keys()` (and more) returned.
+    """
+    links_key, gkey, key = article_keys(article_id)
+    kept = found.get(key)
+    if kept is not None and kept[0] == (found.get(links_key), found.get(gkey)):
+        return kept[1]
+    return None
+
+
 def per_article(article_id, compute, found):
     """The value `compute()` returned since the article (or a source or tag) last changed."""
+    kept = kept_for_article(article_id, found)
+    if kept is not None:
+        return kept
     stamp = article_stamp(article_id, found)
-    key = article_keys(article_id)[2]
-    kept = found.get(key)
-    if stamp is not None and kept is not None and kept[0] == stamp:
-        return kept[1]
     value = compute()
     if stamp is not None:
-        _keep(key, (stamp, value))
+        _keep(article_keys(article_id)[2], (stamp, value))
     return value
 
 
-def per_content(name, identity, compute):
-    """The value `compute()` returned for `identity` (what it is made of) since links changed."""
-    digest = hashlib.blake2b(repr(identity).encode(), digest_size=16).hexdigest()
-    key = f"public-fragments:{name}:{digest}"
-    found = cached_many([LINKS_KEY, key])
+def per_content(name, items, identity, compute):
+    """A value for each of `items`, each kept for its `identity(item)` since links changed.
+
+    `compute(items)` returns the values of the `items` given, in order: it is called once, with
+    the items nothing is kept for. One round trip fetches them all, another stores the new ones.
+    """
+    keys = [
+        f"{PREFIX}{name}:"
+        + hashlib.blake2b(repr(identity(item)).encode(), digest_size=16).hexdigest()
+        for item in items
+    ]
+    found = cached_many([LINKS_KEY, *keys])
     try:
         stamp = found.get(LINKS_KEY) or start_links()
     except Exception as exc:
         warn_cache_down(exc)
-        return compute()
-    kept = found.get(key)
-    if kept is not None and kept[0] == stamp:
-        return kept[1]
-    value = compute()
-    _keep(key, (stamp, value))
-    return value
+        return compute(items)
+    kept = {key: found[key][1] for key in keys if key in found and found[key][0] == stamp}
+    missing = [(item, key) for item, key in zip(items, keys, strict=True) if key not in kept]
+    if missing:
+        made = dict(zip((key for _, key in missing), compute([i for i, _ in missing]), strict=True))
+        try:
+            cache.set_many({key: (stamp, value) for key, value in made.items()}, token_seconds())
+        except Exception as exc:
+            warn_cache_down(exc)
+        kept.update(made)
+    return [kept[key] for key in keys]
 
 
 def _keep(key, entry):

@@ -239,11 +239,12 @@ class FragmentCostTests(TestCase):
 
     def assert_costs(self):
         invalidate_public_pages()
-        # The generation's start, the lead, the sources, the tags, then the page itself.
-        with self.assertNumQueries(5):
+        # The generation's start, the lead, the sources, the tags, then the page itself and the
+        # sources of its cards, all made anew (articles.public.cards).
+        with self.assertNumQueries(6):
             tree = home(self.client)
         assert titles(tree, LEAD) == ["Solar report 3"]
-        with self.assertNumQueries(1):  # another page of the same generation: its own query
+        with self.assertNumQueries(1):  # the same page again, uncached: its query, its cards kept
             home(self.client, page=1)
         with self.assertNumQueries(0):
             home(self.client)  # the page cache
@@ -255,8 +256,11 @@ class FragmentCostTests(TestCase):
 
     def test_the_home_page_with_a_lead_costs_its_one_query_in_a_warm_generation(self):
         warm_generation()
-        with self.assertNumQueries(1):
+        with self.assertNumQueries(2):  # the page, and the sources of its cards, made anew
             tree = home(self.client)
+        assert titles(tree, FEATURED) == ["Solar report 7"]
+        with self.settings(PUBLIC_PAGE_CACHE_SECONDS=0), self.assertNumQueries(1):
+            tree = home(self.client)  # rendered again: its cards are kept
         assert titles(tree, FEATURED) == ["Solar report 7"]
 
 

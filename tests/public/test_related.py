@@ -17,31 +17,31 @@ class RelatedArticlesTests(TestCase):
         cls.other = make_article(title="Other Energy", tags=["energy"])
 
     def test_the_choice_is_kept_between_requests(self):
-        assert [a.title for a in related_articles(self.article, 4)] == ["Other Energy"]
+        assert [a.title for a in related_articles(self.article, 4).articles] == ["Other Energy"]
         with self.assertNumQueries(0):
-            assert related_articles(self.article, 4)[0].title == "Other Energy"
+            assert related_articles(self.article, 4).articles[0].title == "Other Energy"
 
     def test_a_new_article_is_among_them_within_the_bound(self):
         with mock.patch.object(articles.serving.cache, "clock", return_value=1000.0):
             related_articles(self.article, 4)
             make_article(title="Newer Energy", tags=["energy"])
         with mock.patch.object(articles.serving.cache, "clock", return_value=1149.0):
-            titles = [a.title for a in related_articles(self.article, 4)]
+            titles = [a.title for a in related_articles(self.article, 4).articles]
             assert "Newer Energy" not in titles
         with mock.patch.object(articles.serving.cache, "clock", return_value=1150.0):
-            titles = [a.title for a in related_articles(self.article, 4)]
+            titles = [a.title for a in related_articles(self.article, 4).articles]
             assert titles[0] == "Newer Energy"
 
     def test_an_unpublished_article_leaves_them_at_once(self):
         related_articles(self.article, 4)
         self.other.status = Status.DRAFT
         self.other.save()
-        assert related_articles(self.article, 4) == []
+        assert related_articles(self.article, 4).articles == []
 
     def test_the_articles_tags_changed_are_another_choice_at_once(self):
-        assert related_articles(self.article, 4) == [self.other]
+        assert related_articles(self.article, 4).articles == [self.other]
         self.article.tags.clear()
-        assert related_articles(self.article, 4) == []  # same source: none other has it
+        assert related_articles(self.article, 4).articles == []  # same source: none other has it
 
     def test_the_tags_are_read_only_when_the_choice_is_made_anew(self):
         read = mock.Mock(return_value=[])

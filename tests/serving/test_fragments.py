@@ -78,10 +78,19 @@ class CardTests(TestCase):
         cls.articles = [make_article(title=f"Story {n}", summary=f"Summary {n}") for n in range(3)]
 
     def test_a_lists_cards_are_rendered_once_for_the_same_articles(self):
-        assert "articles/_cards.html" in rendered(self.client.get("/"))
+        assert "articles/_card.html" in rendered(self.client.get("/"))
         again = self.client.get("/")
-        assert "articles/_cards.html" not in rendered(again)
+        assert "articles/_card.html" not in rendered(again)
         self.assertContains(again, "Summary 2")
+        self.assertContains(again, "<h2 class=\"card-title\">", count=3)
+
+    def test_a_new_article_on_top_renders_its_own_card_alone(self):
+        self.client.get("/")
+        make_article(title="Newest", summary="Summary new")
+        response = self.client.get("/")
+        assert [t.name for t in response.templates].count("articles/_card.html") == 1
+        tree = html.fromstring(response.content)
+        assert tree.xpath("//h2[@class='card-title']/a/text()")[:2] == ["Newest", "Story 2"]
 
     def test_a_card_follows_its_article_even_without_a_signal(self):
         self.client.get("/")
