@@ -10,7 +10,8 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
-from articles.public.views import ArticleDetailView
+from articles.public import article_page, related
+from articles.public.views import RELATED_ARTICLES, ArticleDetailView
 
 
 def previewed(form):
@@ -31,6 +32,21 @@ def previewed(form):
     return article
 
 
+class ArticlePreview(ArticleDetailView):
+    """The public article page from unsaved values: nothing kept is read, nothing made is kept.
+
+    What the public page keeps (articles.serving.fragments) is the saved article's: a preview
+    that read it would show the saved article, one that kept its own would show readers the
+    unsaved one.
+    """
+
+    def article_parts(self, article, tags):
+        tag_ids = [tag.pk for tag in tags() if tag.pk is not None]
+        return article_page.render(article, tags()), related.choose(
+            article, RELATED_ARTICLES, tag_ids
+        )
+
+
 @never_cache
 def preview_view(request, article, model_admin):
     """POST: render the public article page from the posted form."""
@@ -39,7 +55,7 @@ def preview_view(request, article, model_admin):
     form_class = model_admin.get_form(request, article, change=True)
     form = form_class(request.POST, instance=article)
     instance = previewed(form)
-    view = ArticleDetailView()
+    view = ArticlePreview()
     view.setup(request)
     view.object = instance
     context = view.get_context_data(

@@ -23,6 +23,17 @@ class Related(NamedTuple):
     html: str  # templates/articles/_related.html, which shows them
 
 
+def choose(article, count, tag_ids=None):
+    """Related articles chosen now, and their block: nothing is read from the cache or kept.
+
+    `tag_ids`: the article's tags' ids (default: as stored).
+    """
+    if tag_ids is None:
+        tag_ids = article.tags.values_list("pk", flat=True)
+    chosen = list(Article.objects.published().related_to(article, tag_ids)[:count])
+    return Related(chosen, render_to_string("articles/_related.html", {"related": chosen}))
+
+
 def related_key(article_id):
     return f"{PREFIX}related:{article_id}"
 
@@ -50,9 +61,7 @@ def related_articles(article, count, found=None, tag_ids=None):
         and pages.clock() - entry[1] < pages.related_max_age()
     ):
         return entry[2]
-    tags = tag_ids() if tag_ids else article.tags.values_list("pk", flat=True)
-    chosen = list(Article.objects.published().related_to(article, tags)[:count])
-    related = Related(chosen, render_to_string("articles/_related.html", {"related": chosen}))
+    related = choose(article, count, tag_ids() if tag_ids else None)
     if stamp is not None:
         try:
             cache.set(key, (stamp, pages.clock(), related), int(pages.related_max_age()) + 1)

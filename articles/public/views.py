@@ -126,6 +126,7 @@ class ArticleDetailView(DetailView):
     """
 
     context_object_name = "article"
+    found = None  # what get_object() found in the cache
 
     def get_object(self, queryset=None):
         article_id = self.kwargs["article_id"]
@@ -149,21 +150,26 @@ class ArticleDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
-        article, found = self.object, self.found
+        article = self.object
         tags = cache(lambda: list(article.tags.all()))  # read at most once, if anything is redone
-        page = fragments.per_article(
-            article.article_id, lambda: article_page.render(article, tags()), found
-        )
-        chosen = related.related_articles(
-            article, RELATED_ARTICLES, found, tag_ids=lambda: [tag.pk for tag in tags()]
-        )
+        page, chosen = self.article_parts(article, tags)
         return super().get_context_data(
             page=page,
             related_articles=chosen.articles,
             related_html=chosen.html,
-            site_parts=frontpage.site_parts(found),
+            site_parts=frontpage.site_parts(self.found),
             **kwargs,
         )
+
+    def article_parts(self, article, tags):
+        """The article's own part and its related articles, as kept (serving.fragments)."""
+        page = fragments.per_article(
+            article.article_id, lambda: article_page.render(article, tags()), self.found
+        )
+        chosen = related.related_articles(
+            article, RELATED_ARTICLES, self.found, tag_ids=lambda: [tag.pk for tag in tags()]
+        )
+        return page, chosen
 
 
 @require_safe

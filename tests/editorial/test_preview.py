@@ -26,6 +26,16 @@ class PreviewTests(TwoEditorsTestCase):
         url = f"/admin/articles/article/{self.article.pk}/preview/"
         return self.maria_client.post(url, {**fields, **changes})
 
+    def test_a_preview_neither_reads_nor_keeps_what_the_public_page_keeps(self):
+        public = self.article.get_absolute_url()
+        saved_title = self.article.title
+        self.client.get(public)  # the public page keeps its own part
+        response = self.preview(title="An unsaved headline")
+        self.assertContains(response, "An unsaved headline")
+        again = self.client.get(public)
+        self.assertContains(again, saved_title)
+        self.assertNotContains(again, "An unsaved headline")
+
     def test_the_public_template_shows_the_unsaved_form_under_a_preview_banner(self):
         response = self.preview(
             title="A sharper headline", summary="Unsaved lede.", tags="energy, grid storage"
