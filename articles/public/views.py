@@ -131,7 +131,7 @@ class ArticleDetailView(DetailView):
     def get_object(self, queryset=None):
         article_id = self.kwargs["article_id"]
         # One round trip for all the page keeps apart: its own part, related articles, site parts.
-        self.found = cached_many([*related.cache_keys(article_id), *frontpage.SITE_PARTS_KEYS])
+        self.found = cached_many({*related.cache_keys(article_id), *frontpage.SITE_PARTS_KEYS})
         if fragments.kept_for_article(article_id, self.found) is not None:
             articles = Article.objects.only(*article_page.AROUND_FIELDS)
         else:

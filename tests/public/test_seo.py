@@ -10,7 +10,7 @@ from django.test import TestCase
 from lxml import html
 
 from articles.models import Article, CanonicalPolicy, Status
-from articles.public import seo
+from articles.public import related, seo
 from tests.factories import make_article, make_source
 from tests.image_files import image_bytes
 from tests.s3 import OnS3
@@ -194,16 +194,16 @@ class RelatedArticlesTests(TestCase):
         self.assertContains(response, "Related articles")
 
     def test_looks_only_among_the_newest_articles(self):
-        tag_ids = list(self.article.tags.values_list("pk", flat=True))
-        newest_three = Article.objects.published().related_to(self.article, tag_ids, window=3)
+        newest_three = related.newest_public_now()[:3]
         # The three newest public articles are the article itself, `unrelated` and `one_tag`:
         # `same_source` and `both_tags`, older, are outside the window.
-        assert list(newest_three) == [self.one_tag]
+        chosen = related.choose(self.article, 4, newest=newest_three).articles
+        assert chosen == [self.one_tag]
 
     def test_takes_whole_archive_when_smaller_than_the_window(self):
-        tag_ids = list(self.article.tags.values_list("pk", flat=True))
-        related = Article.objects.published().related_to(self.article, tag_ids, window=1000)
-        assert [a.shared_tags for a in related] == [2, 1, 0]
+        chosen = related.choose(self.article, 4).articles
+        assert [a.shared_tags for a in chosen] == [2, 1, 0]
+        assert chosen == [self.both_tags, self.one_tag, self.same_source]
 
     def test_article_with_a_source_only_relates_by_source(self):
         wired = make_article(source=self.wire, date=JULY - dt.timedelta(days=3))

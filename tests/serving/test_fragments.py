@@ -82,7 +82,7 @@ class CardTests(TestCase):
         again = self.client.get("/")
         assert "articles/_card.html" not in rendered(again)
         self.assertContains(again, "Summary 2")
-        self.assertContains(again, "<h2 class=\"card-title\">", count=3)
+        self.assertContains(again, '<h2 class="card-title">', count=3)
 
     def test_a_new_article_on_top_renders_its_own_card_alone(self):
         self.client.get("/")
