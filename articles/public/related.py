@@ -57,7 +57,8 @@ def ranked(article, tag_ids, newest):
 
     Each has `shared[pk]` of `tag_ids`, or `article`'s source; the article itself is left out.
     """
-    others = [(pk, source) for pk, source in newest if pk != article.pk]
+    me = article.pk
+    others = [(pk, source) for pk, source in newest if pk != me]
     shared = Counter(TaggedArticle.tagged_among([pk for pk, _ in others], tag_ids))
     source = article.source_id
     related = [pk for pk, their in others if shared[pk] or (source and their == source)]

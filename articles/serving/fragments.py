@@ -85,14 +85,19 @@ def article_keys(article_id):
 def article_stamp(article_id, found):
     """The tokens an article's fragments are checked against: (links, its group), or None.
 
-    `found`: what a `cache.get_many()` of `article_keys()` (and more) returned.
+    `found`: what a `cache.get_many()` of `article_keys()` (and more) returned; a token
+    started here is recorded in it, for the next part of the page to find.
     """
     links_key, gkey, _ = article_keys(article_id)
     try:
-        return (found.get(links_key) or start_links(), found.get(gkey) or start_group(gkey))
+        if links_key not in found:
+            found[links_key] = start_links()
+        if gkey not in found:
+            found[gkey] = start_group(gkey)
     except Exception as exc:
         warn_cache_down(exc)
         return None
+    return (found[links_key], found[gkey])
 
 
 def kept_for_article(article_id, found):
