@@ -94,21 +94,27 @@ class TaggedArticle(TaggedItemBase):
     def tagged_among(cls, article_pks, tag_ids):
         """The pk of each of `article_pks` once for each of `tag_ids` it has (a list).
 
-        Plain SQL over the (article, tag) unique index: the ORM takes 1 ms to build an IN of
-        the 500 ids related articles are chosen among (articles.public.related), this 0.2 ms.
+        Plain SQL over the (article, tag) unique index: the ORM takes 1 ms (5 ms on PostgreSQL)
+        to build an IN of the 500 ids related articles are chosen among (articles.public.related);
+        this takes 0.2 ms on SQLite. PostgreSQL gets the ids as two arrays (0.7 ms): an IN of 500
+        placeholders costs psycopg 1.7 ms to parse and the server 1 ms to plan.
         """
         article_pks, tag_ids = [int(pk) for pk in article_pks], [int(pk) for pk in tag_ids]
         if not article_pks or not tag_ids:
             return []
         connection = connections[router.db_for_read(cls)]
         quote = connection.ops.quote_name
-        sql = (
-            f"SELECT {quote('content_object_id')} FROM {quote(cls._meta.db_table)}"
-            f" WHERE {quote('tag_id')} IN ({', '.join(['%s'] * len(tag_ids))})"
-            f" AND {quote('content_object_id')} IN ({', '.join(['%s'] * len(article_pks))})"
-        )
+        table, article, tag = quote(cls._meta.db_table), quote("content_object_id"), quote("tag_id")
+        if connection.vendor == "postgresql":
+            where, params = f"{tag} = ANY(%s) AND {article} = ANY(%s)", [tag_ids, article_pks]
+        else:
+            where = (
+                f"{tag} IN ({', '.join(['%s'] * len(tag_ids))})"
+                f" AND {article} IN ({', '.join(['%s'] * len(article_pks))})"
+            )
+            params = [*tag_ids, *article_pks]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*tag_ids, *article_pks])
+            cursor.execute(f"SELECT {article} FROM {table} WHERE {where}", params)
             return [pk for (pk,) in cursor.fetchall()]
 
 
