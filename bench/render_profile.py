@@ -8,7 +8,8 @@ settings, the page cache off and the other caches in Redis (BENCH_CACHE_URL, def
 redis://127.0.0.1:6379/6), one after another: the article page cold (what it keeps in the
 cache emptied before each request, every request a different article), warm (the same
 articles again, as after the page cache was dropped), and home. Prints the median milliseconds
-of each and, with --profile KIND, the functions that take most of that kind's time (cProfile).
+of each and, with --profile KIND, the functions that take most of that kind's time (cProfile);
+with --parts, each part of the cold article page timed alone (median milliseconds).
 """
 
 import argparse
@@ -47,6 +48,7 @@ def main():
     parser.add_argument("--db", type=Path)
     parser.add_argument("--profile", choices=["cold", "warm", "home"])
     parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime")
+    parser.add_argument("--parts", action="store_true", help="time the cold page's parts alone")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="newsroom-profile-"))
     db = args.db or folder / "profile.sqlite3"
@@ -91,10 +93,42 @@ def main():
     }
     for name, run in runs.items():
         print(f"{name:5} {run():7.2f} ms per request (median of {ROUNDS})")
+    if args.parts:
+        cold_parts(articles[ROUNDS : ROUNDS * 2])
     if args.profile:
         profiler = cProfile.Profile()
         profiler.runcall(runs[args.profile])
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(35)
+
+
+def cold_parts(articles):
+    """Each part of a cold article page, timed alone over `articles` (median ms)."""
+    from articles.models import Article
+    from articles.public import article_page, related, seo
+
+    rows = [Article.objects.select_related("source").get(pk=a.pk) for a in articles]
+    tags = {a.pk: list(a.tags.all()) for a in rows}
+    newest = related.newest_public_now()
+    parts = {
+        "the row, with its source": lambda a: Article.objects.select_related("source").get(
+            article_id=a.article_id
+        ),
+        "its tags": lambda a: list(a.tags.all()),
+        "related articles chosen (window kept)": lambda a: related.choose(
+            a, 4, [t.pk for t in tags[a.pk]], newest
+        ),
+        "the QR code": lambda a: seo.qr_code_svg(a.get_full_url()),
+        "the article's part (two templates, QR code included)": lambda a: article_page.render(
+            a, tags[a.pk]
+        ),
+    }
+    for name, part in parts.items():
+        times = []
+        for article in rows:
+            started = time.perf_counter()
+            part(article)
+            times.append((time.perf_counter() - started) * 1000)
+        print(f"  {name:55} {statistics.median(times):6.2f} ms")
 
 
 if __name__ == "__main__":
