@@ -13,7 +13,6 @@
   An article page rendered again because its related articles are due, because a list it shows
   in changed, or because the generation ended, costs one query for the article and no template
   work for its body.
-
 - **Per content** (`per_content`): a part made from an article's row, such as its card in a
   list, keyed by a digest of everything of the row it shows and stamped with the links token (a
   source renamed shows in it): an article unchanged is not rendered again, whichever list shows
@@ -72,8 +71,7 @@ def site_wide(name, compute, found=None):
     if kept is not None and kept[0] == stamp:
         return kept[1]
     value = compute()
-    if stamp is not None:
-        _keep(key, (stamp, value))
+    _keep(key, (stamp, value))
     return value
 
 
