@@ -9,16 +9,26 @@ navigation, the related articles and, for staff, the banner of an article not ye
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from articles.models import Article
 from articles.public import seo
 
-# What templates/articles/article_detail.html shows of an article around its kept part (and what
-# related articles are chosen by): the article's row is read for these alone when that part is
-# kept.
-AROUND_FIELDS = ("article_id", "slug", "date", "status", "title", "source_id")
+# What templates/articles/article_detail.html shows of an article around its kept part, and
+# what its URL, whether it is public and its related articles are decided by: kept with the
+# part, so that a page whose part is kept reads nothing from the database. Whatever changes
+# these drops the part (articles.serving.fragments.per_article).
+AROUND_FIELDS = ("pk", "article_id", "slug", "date", "status", "title", "source_id")
+
+
+def around(kept):
+    """The article a kept part was made from, with AROUND_FIELDS alone (never saved)."""
+    return Article(**kept["around"])
 
 
 def render(article, tags):
-    """{"meta": ..., "article": ...}: the two parts of `article`'s page, with its `tags`."""
+    """The two parts of `article`'s page, with its `tags`, and the fields around them.
+
+    {"meta": ..., "article": ..., "around": {field: value for AROUND_FIELDS}}.
+    """
     full_url = article.get_full_url()
     context = {
         "article": article,
@@ -32,4 +42,5 @@ def render(article, tags):
     return {
         "meta": render_to_string("articles/_article_meta.html", context),
         "article": render_to_string("articles/_article.html", context),
+        "around": {field: getattr(article, field) for field in AROUND_FIELDS},
     }

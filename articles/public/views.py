@@ -122,7 +122,7 @@ class ArticleDetailView(DetailView):
 
     What the page keeps of the article (articles.public.article_page), its related articles and
     the site's parts around it are looked up first, in one round trip, by the id in the URL:
-    when the article's part is current, its row is read for what the page shows around it only.
+    when the article's part is current, the fields kept with it stand for its row.
     """
 
     context_object_name = "article"
@@ -132,11 +132,13 @@ class ArticleDetailView(DetailView):
         article_id = self.kwargs["article_id"]
         # One round trip for all the page keeps apart: its own part, related articles, site parts.
         self.found = cached_many({*related.cache_keys(article_id), *frontpage.SITE_PARTS_KEYS})
-        if fragments.kept_for_article(article_id, self.found) is not None:
-            articles = Article.objects.only(*article_page.AROUND_FIELDS)
+        kept = fragments.kept_for_article(article_id, self.found)
+        if kept is not None:  # the row it was made from, kept with it: no query
+            article = article_page.around(kept)
         else:
-            articles = Article.objects.select_related("source")
-        article = get_object_or_404(articles, article_id=article_id)
+            article = get_object_or_404(
+                Article.objects.select_related("source"), article_id=article_id
+            )
         if not (article.is_public or self.request.user.is_staff):
             raise Http404("No article found matching the query")
         return article

@@ -43,7 +43,7 @@ from articles.serving.page_groups import LATEST, article_group
 # Every kept fragment's key starts with this. The number is the shape of what is kept: change
 # it with the shape (a part added to the site parts, say), so that servers running the new code
 # never read what the old code kept in a shared cache.
-PREFIX = "public-fragments:3:"
+PREFIX = "public-fragments:4:"
 
 
 def site_wide_keys(name):

@@ -5,12 +5,16 @@ copy expired or was dropped: what these tests show is what the page is then made
 starts with an empty cache (tests/conftest.py).
 """
 
+import datetime as dt
+from unittest import mock
+
 from django.contrib.auth.models import User
-from django.test import TestCase
+from django.test import Client, TestCase
+from django.utils import timezone
 from lxml import html
 from taggit.models import Tag
 
-from articles.models import Article
+from articles.models import Article, Status
 from tests.factories import make_article, make_source
 
 ARTICLE_PARTS = {"articles/_article.html", "articles/_article_meta.html"}
@@ -34,7 +38,7 @@ class ArticlePartTests(TestCase):
 
     def test_the_articles_own_part_is_rendered_once(self):
         assert rendered(self.get()) >= ARTICLE_PARTS
-        with self.assertNumQueries(1):  # the article: its tags and related articles are kept
+        with self.assertNumQueries(0):  # its row kept with its part, its related articles too
             again = self.get()
         assert not ARTICLE_PARTS & rendered(again)
         self.assertContains(again, "<h1>Grid deal</h1>", html=True)
@@ -63,13 +67,35 @@ class ArticlePartTests(TestCase):
         self.wire.save()
         self.assertContains(self.get(), ">Power Wire</a>")
 
-    def test_the_not_published_banner_and_robots_follow_the_article_not_the_kept_part(self):
-        self.client.force_login(User.objects.create_user("editor", is_staff=True))
+    def test_an_article_unpublished_leaves_at_once_and_staff_see_the_banner(self):
         self.get()
-        Article.objects.filter(pk=self.article.pk).update(status="draft")  # no signal, no drop
+        self.article.status = Status.DRAFT
+        self.article.save()
+        assert self.client.get(self.article.get_absolute_url()).status_code == 404
+        self.client.force_login(User.objects.create_user("editor", is_staff=True))
         response = self.get()
         self.assertContains(response, '<meta name="robots" content="noindex, nofollow">')
         self.assertContains(response, "Not published.")
+
+    def test_a_scheduled_article_kept_by_a_staff_visit_goes_public_when_it_is_due(self):
+        due = timezone.now() + dt.timedelta(hours=1)
+        scheduled = make_article(title="Embargoed", date=due)
+        staff = Client()
+        staff.force_login(User.objects.create_user("editor", is_staff=True))
+        self.assertContains(staff.get(scheduled.get_absolute_url()), "Not published.")
+        assert self.client.get(scheduled.get_absolute_url()).status_code == 404
+        later = due + dt.timedelta(minutes=1)
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            response = self.client.get(scheduled.get_absolute_url())
+        assert response.status_code == 200
+        assert not ARTICLE_PARTS & rendered(response)  # the part the staff visit kept
+        self.assertNotContains(response, "Not published.")
+
+    def test_a_deleted_article_answers_404_at_once(self):
+        self.get()
+        url = self.article.get_absolute_url()
+        self.article.delete()
+        assert self.client.get(url).status_code == 404
 
 
 class CardTests(TestCase):
