@@ -342,11 +342,19 @@ def lookup(key, group):
     try:
         gkey = group_key(group)
         found = cache.get_many([GENERATION_KEY, gkey, key])
-        generation = found.get(GENERATION_KEY) or start_generation()
-        return (generation, found.get(gkey) or start_group(gkey)), found.get(key)
+        return stamp(found, gkey), found.get(key)
     except Exception as exc:
         warn_cache_down(exc)
         return None, None
+
+
+def stamp(found, gkey):
+    """(generation, the group's token) as `found` by a `cache.get_many()`, started if missing.
+
+    What a cached page, and a fragment kept for the whole site, is stamped with and checked
+    against. May raise what the cache raises.
+    """
+    return (found.get(GENERATION_KEY) or start_generation(), found.get(gkey) or start_group(gkey))
 
 
 def cached_many(keys):

@@ -32,7 +32,7 @@ from articles.serving.cache import (
     LINKS_KEY,
     cached_many,
     group_key,
-    start_generation,
+    stamp,
     start_group,
     start_links,
     token_seconds,
@@ -60,18 +60,15 @@ def site_wide(name, compute, found=None):
     try:
         if found is None:
             found = cache.get_many([generation_key, latest_key, key])
-        stamp = (
-            found.get(generation_key) or start_generation(),
-            found.get(latest_key) or start_group(latest_key),
-        )
+        current = stamp(found, latest_key)
     except Exception as exc:
         warn_cache_down(exc)
         return compute()
     kept = found.get(key)
-    if kept is not None and kept[0] == stamp:
+    if kept is not None and kept[0] == current:
         return kept[1]
     value = compute()
-    _keep(key, (stamp, value))
+    _keep(key, (current, value))
     return value
 
 

@@ -86,7 +86,6 @@ class ArticleState:
     status: str
     date: object
     source_slug: str | None
-    featured: bool = False
 
     @classmethod
     def of(cls, article, source_slug):
@@ -97,7 +96,6 @@ class ArticleState:
             status=article.status,
             date=article.date,
             source_slug=source_slug,
-            featured=article.featured,
         )
 
     @classmethod
@@ -106,7 +104,7 @@ class ArticleState:
         article = (
             Article.objects.filter(pk=pk)
             .select_related("source")
-            .only("article_id", "slug", "date", "status", "featured", "source__slug")
+            .only("article_id", "slug", "date", "status", "source__slug")
             .first()
         )
         return cls.of(article, article.source and article.source.slug) if article else None
@@ -135,8 +133,6 @@ def article_change(before, after, tag_slugs=()):
         return {EVERYTHING}  # links on other pages would point at a 404 or a redirect
     if after is not None and after.is_scheduled:
         return {EVERYTHING}  # the current generation must end when it is due
-    if any(state is not None and state.featured for state in (before, after)):
-        return {EVERYTHING}  # the home page's lead is kept per generation (serving.fragments)
     groups = {OTHER}
     for state in (before, after):
         if state is not None:

@@ -179,9 +179,14 @@ class TargetedInvalidationTests(TestCase):
             tree = lxml.html.fromstring(self.client.get("/").content)
             return tree.xpath("//h2[@class='lead-title']/a/text()")
 
+        neighbour = self.neighbour.get_absolute_url()
+        self.client.get(neighbour)
         self.article.featured = True
         self.article.save()
         assert lead() == ["EV Firms"]
+        # The lead is kept with the site's parts, which any article change drops: featuring an
+        # article refreshes the home page and leaves other articles' pages cached.
+        self.assertCached(neighbour)
         self.article.title = "EV Firms Lead"
         self.article.save()
         assert lead() == ["EV Firms Lead"]
